@@ -1,0 +1,88 @@
+"""Command line: parse arguments, call one library function, turn problems into exit codes.
+
+Exit codes: 0 success, 1 a problem in the data, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder.paths import DEFAULT_PACKAGE
+from builder.problems import PackageError, Problem
+
+DATA_ERROR, USAGE_ERROR = 1, 2
+
+
+def report(problems: list[Problem], as_json: bool) -> None:
+    if as_json:
+        json.dump([p.as_dict() for p in problems], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    from builder.validate import validate
+
+    problems = validate(args.package)
+    if problems:
+        report(problems, args.json)
+        return DATA_ERROR
+    if args.json:
+        print("[]")
+    else:
+        print(f"{args.package}: valid")
+    return 0
+
+
+def command_audit(args: argparse.Namespace) -> int:
+    from builder.aggregates import aggregate
+    from builder.audit import audit
+    from builder.load import load_valid
+
+    package = load_valid(args.package)
+    rows = audit(package["published_figures"], aggregate(package))
+    width = max(len(r.figure_id) for r in rows)
+    for row in rows:
+        recomputed = "" if row.recomputed is None else f"{row.recomputed:.4g}"
+        print(f"{row.figure_id:<{width}}  {row.printed_as:>22}  {recomputed:>12}  {row.status}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="builder", description="Build the report site and dataset releases from a data package."
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check a data package and report every problem")
+    validate.add_argument("package", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="path of datapackage.json")
+    validate.add_argument("--json", action="store_true", help="print problems as JSON for tools")
+    validate.set_defaults(run=command_validate)
+
+    audit = commands.add_parser("audit", help="compare each published figure with the records")
+    audit.add_argument("package", nargs="?", type=Path, default=DEFAULT_PACKAGE)
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(run=command_audit)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return USAGE_ERROR if exit_.code else 0
+    try:
+        return int(args.run(args))
+    except PackageError as error:
+        report(error.problems, getattr(args, "json", False))
+        return DATA_ERROR
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,8 @@
+"""Locations the builder uses by default. A leaf module: it imports nothing from the package."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PACKAGE = REPO_ROOT / "datapackage" / "datapackage.json"
+SITE_SOURCE = REPO_ROOT / "site_src"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
