@@ -10,12 +10,13 @@ import pandas as pd
 from builder.aggregates import Aggregates
 from builder.recompute import KeyError_, Summary, recompute
 
-REPRODUCED, WITHIN_ROUNDING, AS_WORDED, DIFFERS, CONTEXT = (
+REPRODUCED, WITHIN_ROUNDING, AS_WORDED, DIFFERS, CONTEXT, NOT_COMPUTABLE = (
     "reproduced",
     "within rounding",
     "as worded",
     "differs",
     "context",
+    "not computable",
 )
 EPSILON = 1e-9
 
@@ -38,6 +39,7 @@ class AuditRow:
     recomputed_n: int | None
     status: str
     discrepancy: str | None
+    problem: str | None = None  # why the key could not be evaluated on this package
 
     @property
     def difference(self) -> float | None:
@@ -81,10 +83,15 @@ def judge_summary(figure: pd.Series, result: Summary) -> str:
 
 def audit_row(figure: pd.Series, agg: Aggregates) -> AuditRow:
     recomputed = uncertainty = n = None
-    status = CONTEXT
+    status, problem = CONTEXT, None
     if not pd.isna(figure["recompute"]):
-        result = recompute(agg, figure["recompute"])
-        if isinstance(result, Summary):
+        try:
+            result: float | Summary | None = recompute(agg, figure["recompute"])
+        except KeyError_ as error:
+            result, status, problem = None, NOT_COMPUTABLE, str(error)
+        if result is None:
+            pass
+        elif isinstance(result, Summary):
             recomputed, uncertainty, n = result.mean, result.sd, result.n
             status = judge_summary(figure, result)
         else:
@@ -105,6 +112,7 @@ def audit_row(figure: pd.Series, agg: Aggregates) -> AuditRow:
         recomputed_n=n,
         status=status,
         discrepancy=None if pd.isna(figure["discrepancy"]) else figure["discrepancy"],
+        problem=problem,
     )
 
 

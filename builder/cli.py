@@ -55,6 +55,25 @@ def command_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_build(args: argparse.Namespace) -> int:
+    from builder.site import SiteBuildError, build_site
+
+    try:
+        target = build_site(site_dir=args.site_dir, package=args.package, strict=not args.no_strict)
+    except SiteBuildError as error:
+        print(f"build failed; the previous site was left as it was.\n{error}", file=sys.stderr)
+        return DATA_ERROR
+    print(f"site built in {target}")
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from builder.site import serve_site
+
+    serve_site(package=args.package, dev_addr=args.dev_addr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="builder", description="Build the report site and dataset releases from a data package."
@@ -70,6 +89,22 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("package", nargs="?", type=Path, default=DEFAULT_PACKAGE)
     audit.add_argument("--json", action="store_true")
     audit.set_defaults(run=command_audit)
+
+    build = commands.add_parser("build", help="run the whole pipeline and build the static site")
+    build.add_argument(
+        "--package",
+        type=Path,
+        default=None,
+        help="datapackage.json to build from (default: extra.data_package in mkdocs.yml)",
+    )
+    build.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
+    build.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
+    build.set_defaults(run=command_build)
+
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    serve.add_argument("--package", type=Path, default=None)
+    serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
+    serve.set_defaults(run=command_serve)
     return main
 
 

@@ -1,0 +1,81 @@
+"""Format numbers and dates the way the catalogue says, for pages and chart texts alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from builder.recompute import Summary
+
+
+class Formatter:
+    """Locale-aware formatting driven by the catalogue's `format` section."""
+
+    def __init__(self, catalogue: dict[str, Any]) -> None:
+        self.spec = catalogue["format"]
+        self.labels = catalogue["labels"]
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        if value is None:
+            return "–"
+        text = f"{float(value):,.{decimals}f}"
+        whole, _, fraction = text.partition(".")
+        whole = whole.replace(",", self.spec["thousands"])
+        return whole + (self.spec["decimal"] + fraction if fraction else "")
+
+    def signed(self, value: float, decimals: int = 0) -> str:
+        """A difference with its sign; zero once rounded is shown as plain 0, never -0."""
+        if round(value, decimals) == 0:
+            return self.number(0, decimals)
+        return ("+" if value > 0 else "−") + self.number(abs(value), decimals)
+
+    def percent(self, value: float | None, decimals: int = 0) -> str:
+        return "–" if value is None else self.spec["percent"].format(value=self.number(value, decimals))
+
+    def mean_sd(self, summary: Summary, decimals: int = 1) -> str:
+        return self.spec["mean_sd"].format(
+            mean=self.number(summary.mean, decimals), sd=self.number(summary.sd, decimals)
+        )
+
+    def date(self, day: dt.date) -> str:
+        return self.spec["date"].format(
+            day=day.day, month=self.spec["months"][day.month - 1], year=day.year, month_number=day.month
+        )
+
+    def month_day(self, day: dt.date) -> str:
+        return self.spec["month_day"].format(
+            day=day.day, month=self.spec["months"][day.month - 1], month_number=day.month
+        )
+
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        return self.spec["range"].format(start=self.date(start), end=self.date(end))
+
+    def week(self, number: int) -> str:
+        return self.spec["week"].format(n=number)
+
+    def weekdays(self, names: list[str] | tuple[str, ...]) -> str:
+        return self.join([self.spec["weekdays"][n] for n in names])
+
+    def join(self, items: list[str]) -> str:
+        if len(items) < 2:
+            return "".join(items)
+        return self.spec["list_comma"].join(items[:-1]) + self.spec["list_and"] + items[-1]
+
+    def label(self, key: str, kind: str) -> str:
+        """The catalogue's label for a coded value; the code itself, de-underscored, if it has none."""
+        return str(self.labels.get(kind, {}).get(key, str(key).replace("_", " ")))
+
+    def filters(self) -> dict[str, Callable[..., str]]:
+        return {
+            "number": self.number,
+            "percent": self.percent,
+            "signed": self.signed,
+            "mean_sd": self.mean_sd,
+            "date": self.date,
+            "month_day": self.month_day,
+            "week": self.week,
+            "weekdays": self.weekdays,
+            "and_join": self.join,
+            "label": self.label,
+        }

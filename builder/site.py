@@ -1,0 +1,85 @@
+"""The website: build the MkDocs site into a temporary folder and swap it into place.
+
+MkDocs itself runs the pipeline through `builder/mkdocs_hooks.py`; this module only
+chooses the package, and makes the output atomic: a build that fails or is killed leaves
+the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+from builder.mkdocs_hooks import PACKAGE_VARIABLE
+from builder.paths import REPO_ROOT
+
+CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; the message says why. The previous site is untouched."""
+
+
+def use_package(package: Path | None) -> None:
+    if package is not None:
+        os.environ[PACKAGE_VARIABLE] = str(Path(package).resolve())
+
+
+def show_mkdocs_log() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_builder", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._builder = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def build_site(
+    site_dir: Path | None = None, package: Path | None = None, strict: bool = True, config_file: Path = CONFIG_FILE
+) -> Path:
+    """Build the site into `site_dir` (default: the config's), atomically; return its path."""
+    use_package(package)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    show_mkdocs_log()
+    config = load_config(str(config_file), strict=strict)
+    target = Path(site_dir or config.site_dir).resolve()
+    staging = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+    try:
+        mkdocs_build(config)
+    except (Abort, MkDocsException, SystemExit) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildError(str(error) or "the site build failed; see the messages above") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_into_place(staging, target)
+    return target
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging`, keeping the old copy until the new one is in place."""
+    retired = target.with_name(f".{target.name}.previous-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def serve_site(package: Path | None = None, dev_addr: str | None = None, config_file: Path = CONFIG_FILE) -> None:
+    """Preview the site with live reload; edits to pages, strings or the package rebuild it."""
+    from mkdocs.commands.serve import serve
+
+    use_package(package)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    show_mkdocs_log()
+    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
