@@ -1,31 +1,45 @@
 # One entry point for maintainers, the README and CI. `make help` lists the targets.
-PYTHON ?= python3
-PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
+# Everything runs in a virtual environment (.venv), created on first use, so a fresh
+# machine needs only Python 3.11+ and make.
+VENV ?= .venv
+PYTHON = $(VENV)/bin/python
+STAMP = $(VENV)/.installed
 
-.PHONY: help install site serve test lint validate reconstruct
+.PHONY: help install site serve test lint validate audit reconstruct deploy
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-install:  ## install the builder and its test tools
-	$(PIP) -e ".[test]"
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
 
-site: install  ## build the site into site/
+install: $(STAMP)  ## create .venv and install the builder with its test tools
+
+site: $(STAMP)  ## validate the package and build the site into site/
 	$(PYTHON) -m builder build
 
-serve: install  ## preview the site with live reload
+serve: $(STAMP)  ## preview the site at http://127.0.0.1:8000 with live reload
 	$(PYTHON) -m builder serve
 
-test: install  ## run the whole test suite
+test: $(STAMP)  ## run the whole test suite
 	$(PYTHON) -m pytest
 
-lint:  ## ruff and mypy
+lint: $(STAMP)  ## ruff (lint and format) and mypy
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check builder tests
 	$(PYTHON) -m mypy
 
-validate:  ## validate the data package
+validate: $(STAMP)  ## validate the data package
 	$(PYTHON) -m builder validate
 
-reconstruct:  ## regenerate the reconstructed resources
+audit: $(STAMP)  ## compare every published figure with the records
+	$(PYTHON) -m builder audit
+
+reconstruct: $(STAMP)  ## regenerate the reconstructed resources (deterministic)
 	$(PYTHON) datapackage/reconstruct.py
+
+deploy: $(STAMP)  ## publish the site to GitHub Pages
+	$(VENV)/bin/mkdocs gh-deploy --strict

@@ -30,7 +30,9 @@ BLUE, VERMILLION, GREEN, PURPLE, GREY, INK = "#0072B2", "#C45500", "#007A5A", "#
 PALETTE = [BLUE, VERMILLION, GREEN, PURPLE, GREY]
 WIDTH = 640
 # Part of every render's cache key: a new renderer must not reuse old renders.
-RENDERER_VERSION = f"vl-convert {getattr(vl_convert, '__version__', '?')}, vega-lite {vl_convert.get_vegalite_versions()[-1]}"
+RENDERER_VERSION = (
+    f"vl-convert {getattr(vl_convert, '__version__', '?')}, vega-lite {vl_convert.get_vegalite_versions()[-1]}"
+)
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def prices_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         alt.Chart(data)
         .transform_filter("isValid(datum.market)")
         .transform_calculate(series=f"'{texts['market']}'")
-        .mark_point(shape="diamond", filled=True, size=130)
+        .mark_point(shape="diamond", filled=True, size=140)
         .encode(x="market:Q", y=y, color=alt.Color("series:N", title=None, scale=series))
     )
     chart = alt.layer(error, mean, market).properties(width=WIDTH - 120, height=50 * len(data))
@@ -337,7 +339,7 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
 
 def steps_chart(name: str, steps: list[Any], texts: dict[str, Any], source: str) -> Chart:
     data = pd.DataFrame([{"step": s.step, "name": s.name, "description": s.description} for s in steps])
-    band = 130
+    band = 132
     x = alt.X("step:O", axis=None, scale=alt.Scale(paddingInner=0.3, paddingOuter=0.05))
     boxes = (
         alt.Chart(data)

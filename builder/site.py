@@ -17,8 +17,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from builder.mkdocs_hooks import PACKAGE_VARIABLE
+from builder.mkdocs_hooks import PACKAGE_VARIABLE, package_path
 from builder.paths import REPO_ROOT
+from builder.validate import validate
 
 CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
 
@@ -42,6 +43,17 @@ def show_mkdocs_log() -> None:
         logger.setLevel(logging.INFO)
 
 
+class ErrorCollector(logging.Handler):
+    """Keep MkDocs' error messages, which it logs rather than raises."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def build_site(
     site_dir: Path | None = None, package: Path | None = None, strict: bool = True, config_file: Path = CONFIG_FILE
 ) -> Path:
@@ -50,18 +62,26 @@ def build_site(
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     show_mkdocs_log()
     config = load_config(str(config_file), strict=strict)
+    # Validate first: a bad package is reported in full, before MkDocs starts.
+    problems = validate(package_path(config))
+    if problems:
+        raise SiteBuildError("the data package is not valid:\n" + "\n".join(str(p) for p in problems))
     target = Path(site_dir or config.site_dir).resolve()
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     config = load_config(str(config_file), strict=strict, site_dir=str(staging))
+    errors = ErrorCollector()
+    logging.getLogger("mkdocs").addHandler(errors)
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException, SystemExit) as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SiteBuildError(str(error) or "the site build failed; see the messages above") from None
+        raise SiteBuildError("\n".join([*errors.messages, str(error)])) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
     swap_into_place(staging, target)
     return target
 

@@ -338,7 +338,7 @@ def figure_key_problems(figures: list[dict[str, str]], path: str) -> list[Proble
                     "tolerance",
                     "tolerance-missing",
                     "an 'about' figure needs a tolerance",
-                    "give the distance the printed wording allows, e.g. 5 for 'about 40%'",
+                    "give the distance the printed wording allows, in the figure's unit",
                 )
             )
         if comparison == "rounded" and not figure.get("precision"):
@@ -349,7 +349,7 @@ def figure_key_problems(figures: list[dict[str, str]], path: str) -> list[Proble
                     "precision",
                     "precision-missing",
                     "a 'rounded' figure needs its printed precision",
-                    "give the rounding step, e.g. 0.1 for 59.4",
+                    "give the rounding step: 1 for a whole number, 0.1 for one decimal",
                 )
             )
     return problems

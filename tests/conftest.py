@@ -37,3 +37,36 @@ def set_cell(csv_path: Path, row: int, field: str, value: str) -> None:
 def read_cell(csv_path: Path, row: int, field: str) -> str:
     with csv_path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))[row - 2][field]
+
+
+SMALL_PACKAGE = FIXTURES / "small_package" / "datapackage.json"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real package's site, built once per test session."""
+    from builder.site import build_site
+
+    return build_site(site_dir=tmp_path_factory.mktemp("real") / "site", package=REAL_PACKAGE)
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the small fixture package."""
+    from builder.site import build_site
+
+    return build_site(site_dir=tmp_path_factory.mktemp("small") / "site", package=SMALL_PACKAGE)
+
+
+def page_text(site: Path, page: str) -> str:
+    """The visible text of a page's article, whitespace collapsed, as a reader sees it."""
+    import html
+    import re
+
+    source = (site / page / "index.html").read_text(encoding="utf-8")
+    article = source[source.index("<article") : source.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())

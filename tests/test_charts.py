@@ -1,0 +1,65 @@
+"""Charts: aggregated data only, every text from the catalogue, specs stable as golden files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from builder.aggregates import aggregate
+from builder.catalogue import load_catalogue
+from builder.charts import build_charts, spec_json
+from builder.findings import findings
+from builder.formatting import Formatter
+from builder.load import load
+from builder.pages import text_renderer
+from tests.conftest import REAL_PACKAGE
+
+ROOT = REAL_PACKAGE.parent.parent
+STRINGS = ROOT / "site_src" / "_strings" / "en.yml"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "charts"
+
+
+def charts_with(strings: dict) -> dict:
+    package = load(REAL_PACKAGE)
+    formatter = Formatter(strings)
+    return build_charts(findings(package, aggregate(package)), strings, formatter, text_renderer(formatter))
+
+
+@pytest.fixture(scope="module")
+def charts():
+    return charts_with(load_catalogue(STRINGS))
+
+
+def test_charts_embed_aggregates_never_records(charts):
+    package = load(REAL_PACKAGE)
+    for name, chart in charts.items():
+        spec = chart.chart.to_dict()
+        rows = sum(len(v) for v in spec.get("datasets", {}).values())
+        assert 0 < rows < len(package["traders"]) * 2, name
+        text = json.dumps(spec)
+        assert "tr_" not in text and "A000" not in text, f"{name} embeds record ids"
+
+
+def test_every_chart_text_comes_from_the_catalogue(charts):
+    strings = copy.deepcopy(load_catalogue(STRINGS))
+    for texts in strings["charts"].values():
+        texts["title"] = "TRANSLATED " + texts["title"]
+    translated = charts_with(strings)
+    for name, chart in translated.items():
+        assert json.dumps(chart.chart.to_dict()["title"]).count("TRANSLATED") == 1, name
+    assert set(translated) == set(charts)
+
+
+def test_chart_specs_match_the_golden_files(charts, request):
+    update = request.config.getoption("--update-golden")
+    for name, chart in sorted(charts.items()):
+        golden = GOLDEN / f"{name}.vl.json"
+        current = spec_json(chart)
+        if update:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(current, encoding="utf-8")
+        assert golden.is_file(), f"no golden file for {name}; run pytest --update-golden"
+        assert current == golden.read_text(encoding="utf-8"), f"{name} changed; review and run pytest --update-golden"
