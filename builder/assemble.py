@@ -11,13 +11,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from builder.aggregates import aggregate
 from builder.catalogue import load_catalogue
+from builder.changes import compare
 from builder.charts import build_charts, render
+from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
 from builder.findings import findings
 from builder.formatting import Formatter
 from builder.load import Package, load_valid
-from builder.pages import PageRenderer, SiteContext, package_info, text_renderer
+from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
+from builder.problems import PackageError
+from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,62 @@ def package_files(package: Package, download_dir: str) -> dict[str, bytes]:
     return files
 
 
+def release_pages(package_path: Path, releases: list[Release]) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
+    """Describe every release for the Data pages, and the files served at /releases/VERSION/."""
+    infos, files = [], {}
+    previous: Release | None = None
+    for release in releases:
+        folder = f"releases/{release.version}/"
+        frozen = sorted(p for p in release.path.rglob("*") if p.is_file())
+        entries = []
+        for path in frozen:
+            data = path.read_bytes()
+            name = path.relative_to(release.path).as_posix()
+            files[folder + name] = data
+            entries.append(ReleaseFile(name, folder + name, len(data), sha256(data)))
+        archive = release_zip(release)
+        files[folder + release.zip_name] = archive
+        notes_path = notes_dir(package_path) / f"{release.version}.md"
+        downloads = [{"format": "application/zip", "url": folder + release.zip_name}] + [
+            {"format": "text/csv", "url": folder + r["path"]} for r in release.descriptor["resources"]
+        ]
+        infos.append(
+            ReleaseInfo(
+                version=release.version,
+                created=release.created[:10],
+                folder_url=folder,
+                zip=ReleaseFile(release.zip_name, folder + release.zip_name, len(archive), sha256(archive)),
+                files=entries,
+                changes=compare(
+                    None if previous is None else previous.path / "datapackage.json", release.path / "datapackage.json"
+                ),
+                notes=notes_path.read_text(encoding="utf-8") if notes_path.is_file() else None,
+                cite_text=plain_citation(release.descriptor),
+                cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
+                jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads)),
+            )
+        )
+        previous = release
+    return infos[::-1], files
+
+
+def presented_release(package: Package, releases: list[Release], infos: list[ReleaseInfo]) -> ReleaseInfo | None:
+    """The release whose files are exactly the package the site is built from, if any."""
+    current = {r["path"]: sha256((package.root / r["path"]).read_bytes()) for r in package.descriptor["resources"]}
+    for release, info in zip(releases[::-1], infos):
+        frozen = {r["path"]: str(r.get("hash", "")).removeprefix("sha256:") for r in release.descriptor["resources"]}
+        if frozen == current and release.version == package.descriptor["version"]:
+            return info
+    return None
+
+
 def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = None) -> Assembly:
     """Compute everything the site shows from the package at `package_path`."""
     package = load_valid(package_path)
+    altered = verify_all(package_path)
+    if altered:
+        raise PackageError(altered)
+    releases = list_releases(package_path)
     agg = aggregate(package)
     the_findings = findings(package, agg)
     strings = load_catalogue(strings_path)
@@ -63,6 +122,8 @@ def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = No
     version = package.descriptor["version"]
     download_dir = f"downloads/{version}/"
     files.update(package_files(package, download_dir))
+    release_infos, served = release_pages(package_path, releases)
+    files.update(served)
     epoch = build_epoch(package.descriptor)
     rows = {name: len(table) for name, table in package.tables.items()}
     context = SiteContext(
@@ -72,5 +133,7 @@ def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = No
         built=formatter.date(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),
         charts=charts,
         rendered=rendered,
+        releases=release_infos,
+        presented=presented_release(package, releases, release_infos),
     )
     return Assembly(PageRenderer(context), files, epoch)

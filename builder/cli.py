@@ -74,6 +74,64 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_release(args: argparse.Namespace) -> int:
+    from builder.citation import citation_cff
+    from builder.release import ReleaseError, cut_release
+
+    try:
+        release = cut_release(args.package, args.version)
+    except ReleaseError as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return DATA_ERROR
+    write_citation(args.package, citation_cff)
+    print(f"release {release.version} frozen in {release.path}")
+    print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
+    return 0
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    from builder.release import ReleaseError, list_releases, verify_all
+
+    try:
+        problems = verify_all(args.package, args.version)
+    except ReleaseError as error:
+        print(f"verify: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    if problems:
+        report(problems, args.json)
+        return DATA_ERROR
+    checked = [r.version for r in list_releases(args.package) if args.version in (None, r.version)]
+    print(f"verified {len(checked)} release(s): {', '.join(checked) or 'none'}")
+    return 0
+
+
+def write_citation(package: Path, render: object) -> Path:
+    from builder.paths import REPO_ROOT
+
+    descriptor = json.loads(Path(package).read_text(encoding="utf-8"))
+    target = REPO_ROOT / "CITATION.cff"
+    target.write_text(render(descriptor), encoding="utf-8")  # type: ignore[operator]
+    return target
+
+
+def command_citation(args: argparse.Namespace) -> int:
+    from builder.citation import citation_cff
+    from builder.paths import REPO_ROOT
+
+    descriptor = json.loads(Path(args.package).read_text(encoding="utf-8"))
+    expected = citation_cff(descriptor)
+    target = REPO_ROOT / "CITATION.cff"
+    if args.check:
+        if not target.is_file() or target.read_text(encoding="utf-8") != expected:
+            print("CITATION.cff is out of date with datapackage.json; run python -m builder citation", file=sys.stderr)
+            return DATA_ERROR
+        print("CITATION.cff is up to date")
+        return 0
+    target.write_text(expected, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="builder", description="Build the report site and dataset releases from a data package."
@@ -105,6 +163,22 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--package", type=Path, default=None)
     serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
     serve.set_defaults(run=command_serve)
+
+    release = commands.add_parser("release", help="freeze the package as a new, checksummed release")
+    release.add_argument("version", help="the new version, MAJOR.MINOR.PATCH, greater than the last release")
+    release.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    release.set_defaults(run=command_release)
+
+    verify = commands.add_parser("verify", help="recheck frozen releases against their checksums")
+    verify.add_argument("version", nargs="?", default=None, help="one release (default: all)")
+    verify.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=command_verify)
+
+    citation = commands.add_parser("citation", help="write CITATION.cff from datapackage.json")
+    citation.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    citation.add_argument("--check", action="store_true", help="only check that CITATION.cff is up to date")
+    citation.set_defaults(run=command_citation)
     return main
 
 

@@ -30,6 +30,14 @@ class Formatter:
             return self.number(0, decimals)
         return ("+" if value > 0 else "−") + self.number(abs(value), decimals)
 
+    def size(self, n: int) -> str:
+        """A file size for people: 312 KB, 1.4 MB."""
+        units = self.spec["size_units"]
+        value, unit = float(n), 0
+        while value >= 1000 and unit < len(units) - 1:
+            value, unit = value / 1000, unit + 1
+        return f"{self.number(value, 0 if unit == 0 or value >= 100 else 1)} {units[unit]}"
+
     def percent(self, value: float | None, decimals: int = 0) -> str:
         return "–" if value is None else self.spec["percent"].format(value=self.number(value, decimals))
 
@@ -71,6 +79,7 @@ class Formatter:
             "number": self.number,
             "percent": self.percent,
             "signed": self.signed,
+            "size": self.size,
             "mean_sd": self.mean_sd,
             "date": self.date,
             "month_day": self.month_day,

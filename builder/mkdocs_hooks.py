@@ -21,6 +21,22 @@ PACKAGE_VARIABLE = "BUILDER_PACKAGE"  # overrides extra.data_package (set by `py
 _assembly: Assembly | None = None
 
 
+class GeneratedFile(File):
+    """A file produced by the pipeline and served as it is, never rendered as a page.
+
+    A release's README.md must download as Markdown, not turn into an HTML page.
+    """
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return True
+
+
 def setting_path(config: Any, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else Path(config.config_file_path).parent / path
@@ -48,7 +64,7 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     assert _assembly is not None
     for path, content in sorted(_assembly.files.items()):
-        files.append(File.generated(config, path, content=content))
+        files.append(GeneratedFile.generated(config, path, content=content))
     return files
 
 

@@ -59,6 +59,30 @@ class PackageInfo:
 
 
 @dataclass(frozen=True)
+class ReleaseFile:
+    path: str  # inside the release
+    url: str  # from the site root
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """One frozen release as the Data pages present it."""
+
+    version: str
+    created: str  # ISO date
+    folder_url: str  # from the site root, ends with /
+    zip: ReleaseFile
+    files: list[ReleaseFile]
+    changes: Any  # builder.changes.PackageChanges
+    notes: str | None  # the maintainers' written note and errata, Markdown
+    cite_text: str
+    cite_bibtex: str
+    jsonld: Markup
+
+
+@dataclass(frozen=True)
 class SiteContext:
     """Everything a page template may use."""
 
@@ -68,6 +92,8 @@ class SiteContext:
     built: str  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
     charts: dict[str, Chart]
     rendered: dict[str, RenderedChart]
+    releases: list[ReleaseInfo]  # newest first
+    presented: ReleaseInfo | None  # the release whose data this site shows, if any
 
 
 def describe_constraints(field: dict[str, Any]) -> str:
@@ -171,6 +197,8 @@ class PageRenderer:
             s=self.context.strings,
             package=self.context.package,
             built=self.context.built,
+            releases=self.context.releases,
+            presented=self.context.presented,
             base=base,
             chart=lambda name: self.figure(name, html_base),
             label=self.format.label,

@@ -63,7 +63,9 @@ def build_site(
     show_mkdocs_log()
     config = load_config(str(config_file), strict=strict)
     # Validate first: a bad package is reported in full, before MkDocs starts.
-    problems = validate(package_path(config))
+    from builder.release import verify_all
+
+    problems = validate(package_path(config)) or verify_all(package_path(config))
     if problems:
         raise SiteBuildError("the data package is not valid:\n" + "\n".join(str(p) for p in problems))
     target = Path(site_dir or config.site_dir).resolve()

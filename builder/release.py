@@ -1,0 +1,290 @@
+"""Dataset releases: freeze the package, checksum it, describe what changed, verify it later.
+
+A release is a folder `releases/VERSION/` that never changes once written: the CSVs as
+they were, a descriptor with `version`, `created`, and `bytes` and `hash` on every resource,
+a README, the computed list of changes since the previous release, and `SHA256SUMS`.
+The downloadable zip is made from those frozen files, deterministically, whenever the site
+is built, so it need not be stored. Maintainers' notes and errata live beside the releases
+(`release-notes/VERSION.md`) so that adding one never touches a frozen file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from builder.paths import TEMPLATES
+from builder.problems import Problem
+from builder.validate import validate
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+SUMS = "SHA256SUMS"
+FROZEN_README, FROZEN_CHANGES = "README.md", "CHANGES.md"
+
+
+class ReleaseError(Exception):
+    """A release that must not be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A frozen release on disk."""
+
+    version: str
+    path: Path
+    descriptor: dict[str, Any]
+
+    @property
+    def created(self) -> str:
+        return str(self.descriptor["created"])
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor["name"])
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.name}-{self.version}.zip"
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    match = SEMVER.match(version)
+    if not match:
+        raise ReleaseError(f"'{version}' is not a version of the form MAJOR.MINOR.PATCH (for example 1.1.0)")
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def releases_dir(package_path: Path) -> Path:
+    return Path(package_path).parent / "releases"
+
+
+def notes_dir(package_path: Path) -> Path:
+    return Path(package_path).parent / "release-notes"
+
+
+def list_releases(package_path: Path) -> list[Release]:
+    """Every release of the package, oldest first."""
+    root = releases_dir(package_path)
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        if folder.is_dir() and SEMVER.match(folder.name) and (folder / "datapackage.json").is_file():
+            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+            found.append(Release(folder.name, folder, descriptor))
+    return sorted(found, key=lambda r: version_key(r.version))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def release_time(descriptor: dict[str, Any]) -> str:
+    """`created` of a release: SOURCE_DATE_EPOCH if set, else the package's own; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if "created" not in descriptor:
+        raise ReleaseError('the package has no "created" date; add one to datapackage.json or set SOURCE_DATE_EPOCH')
+    return str(descriptor["created"])
+
+
+def frozen_descriptor(descriptor: dict[str, Any], root: Path, version: str, created: str) -> dict[str, Any]:
+    frozen = json.loads(json.dumps(descriptor))
+    frozen["version"] = version
+    frozen["created"] = created
+    for resource in frozen["resources"]:
+        data = (root / resource["path"]).read_bytes()
+        resource["bytes"] = len(data)
+        resource["hash"] = f"sha256:{sha256(data)}"
+    return frozen
+
+
+def dumps(descriptor: dict[str, Any]) -> bytes:
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    env.filters["quoted"] = lambda text: json.dumps(text, ensure_ascii=False)  # a YAML-safe string
+    return env
+
+
+def release_files(package_path: Path, version: str, changes: str) -> dict[str, bytes]:
+    """Every file of a new release, by path inside the release folder."""
+    package_path = Path(package_path)
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    frozen = frozen_descriptor(descriptor, package_path.parent, version, release_time(descriptor))
+    files = {r["path"]: (package_path.parent / r["path"]).read_bytes() for r in frozen["resources"]}
+    files["datapackage.json"] = dumps(frozen)
+    files[FROZEN_CHANGES] = changes.encode("utf-8")
+    from builder.changes import count_rows
+
+    rows = {r["name"]: count_rows(files[r["path"]]) for r in frozen["resources"]}
+    files[FROZEN_README] = (
+        templates().get_template("release_readme.md.j2").render(package=frozen, rows=rows).encode("utf-8")
+    )
+    files[SUMS] = "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
+    return files
+
+
+def changes_text(package_path: Path, version: str, previous: Release | None) -> str:
+    """The computed CHANGES.md of a new release against the previous one."""
+    from builder.changes import compare
+
+    changes = compare(None if previous is None else previous.path / "datapackage.json", package_path, version=version)
+    return templates().get_template("release_changes.md.j2").render(changes=changes)
+
+
+def cut_release(package_path: Path, version: str) -> Release:
+    """Freeze the package as release `version`; refuse anything that would alter history."""
+    package_path = Path(package_path)
+    key = version_key(version)
+    existing = list_releases(package_path)
+    if any(r.version == version for r in existing) or (releases_dir(package_path) / version).exists():
+        raise ReleaseError(
+            f"release {version} already exists and is frozen; releases are never overwritten. Cut a new version instead"
+        )
+    if existing and key <= version_key(existing[-1].version):
+        raise ReleaseError(
+            f"version {version} is not greater than the latest release, {existing[-1].version}; choose a higher version"
+        )
+    problems = validate(package_path)
+    if problems:
+        raise ReleaseError(
+            "the package is not valid, so it cannot be released:\n" + "\n".join(str(p) for p in problems)
+        )
+    files = release_files(
+        package_path, version, changes_text(package_path, version, existing[-1] if existing else None)
+    )
+    target = releases_dir(package_path) / version
+    write_folder_atomically(target, files)
+    set_working_version(package_path, version)
+    return Release(version, target, json.loads(files["datapackage.json"]))
+
+
+def write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
+    """Write all files into a temporary sibling folder, then rename it into place."""
+    staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for name, data in sorted(files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def set_working_version(package_path: Path, version: str) -> None:
+    """Record the released version in the working descriptor, so the site presents it."""
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    if descriptor.get("version") == version:
+        return
+    descriptor["version"] = version
+    tmp = package_path.with_name(f".{package_path.name}.tmp")
+    tmp.write_bytes(dumps(descriptor))
+    tmp.replace(package_path)
+
+
+def verify_release(release: Release) -> list[Problem]:
+    """Check every frozen file against SHA256SUMS and the descriptor, then Frictionless."""
+    problems = []
+    where = f"releases/{release.version}"
+    sums_path = release.path / SUMS
+    if not sums_path.is_file():
+        return [
+            Problem(
+                where,
+                None,
+                None,
+                "sums-missing",
+                f"{SUMS} is missing",
+                f"restore releases/{release.version} from version control",
+            )
+        ]
+    listed = {}
+    for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+        path = release.path / name
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    f"{where}/{name}",
+                    None,
+                    None,
+                    "file-missing",
+                    "a checksummed file is missing",
+                    f"restore releases/{release.version} from version control",
+                )
+            )
+        elif sha256(path.read_bytes()) != digest:
+            problems.append(
+                Problem(
+                    f"{where}/{name}",
+                    None,
+                    None,
+                    "checksum-mismatch",
+                    f"the file does not match its SHA-256 in {SUMS} (line {number}): the frozen release was altered",
+                    f"restore it with git checkout -- datapackage/{where}/{name}; publish corrections as a new release",
+                )
+            )
+    present = {str(p.relative_to(release.path)) for p in release.path.rglob("*") if p.is_file()} - {SUMS}
+    for extra in sorted(present - set(listed)):
+        problems.append(
+            Problem(
+                f"{where}/{extra}",
+                None,
+                None,
+                "file-unlisted",
+                "a file in the release is not in its checksums",
+                "remove it; add notes in release-notes/ instead",
+            )
+        )
+    if not problems:
+        problems += [
+            Problem(f"{where}/{p.file}", p.row, p.field, p.code, p.message, p.hint)
+            for p in validate(release.path / "datapackage.json")
+        ]
+    return problems
+
+
+def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
+    releases = list_releases(package_path)
+    if version is not None:
+        releases = [r for r in releases if r.version == version]
+        if not releases:
+            raise ReleaseError(f"there is no release {version}")
+    return [problem for release in releases for problem in verify_release(release)]
+
+
+def release_zip(release: Release) -> bytes:
+    """The release as one zip: sorted entries, fixed times and permissions, same bytes every time."""
+    created = dt.datetime.fromisoformat(release.created.replace("Z", "+00:00"))
+    stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
+    folder = release.zip_name.removesuffix(".zip")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(p for p in release.path.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(release.path).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permissions below are read the same everywhere
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    return buffer.getvalue()
