@@ -63,6 +63,29 @@ def price_stats(prices: pd.DataFrame) -> pd.DataFrame:
     return per_gram.groupby("product_type")["per_gram"].agg(mean="mean", sd="std", n="size")
 
 
+def study_period(package: Package) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The period the report's printed figures describe, from the descriptor's study settings."""
+    study = package.descriptor.get("study", {})
+    if "start" not in study or "end" not in study:
+        return None
+    return pd.Timestamp(study["start"]), pd.Timestamp(study["end"])
+
+
+def within(package: Package, period: tuple[pd.Timestamp, pd.Timestamp]) -> Package:
+    """The package restricted to the surveys of a period (later rounds left out)."""
+    surveys = package["surveys"]
+    surveys = surveys[(surveys["date"] >= period[0]) & (surveys["date"] <= period[1])]
+    adverts = package["adverts"][package["adverts"]["survey_id"].isin(surveys["survey_id"])]
+    prices = package["prices"][package["prices"]["advert_id"].isin(adverts["advert_id"])]
+    return Package(package.descriptor, package.root, {**package.tables, "surveys": surveys, "adverts": adverts, "prices": prices})
+
+
+def aggregate_study(package: Package) -> Aggregates:
+    """Aggregates over the study period only: what the report's printed figures describe."""
+    period = study_period(package)
+    return aggregate(package if period is None else within(package, period))
+
+
 def aggregate(package: Package) -> Aggregates:
     """Compute every aggregate the findings, audit and charts use."""
     cube = advert_cube(package["adverts"])

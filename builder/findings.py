@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from builder.aggregates import MEDIA, Aggregates
+from builder.aggregates import MEDIA, Aggregates, aggregate_study
 from builder.audit import AuditRow, audit
 from builder.load import Package
 from builder.recompute import Summary
@@ -422,6 +422,6 @@ def findings(package: Package, agg: Aggregates) -> Findings:
         glossary=[
             Term(r["term_id"], r["term_en"], r["term_zh"], r["definition"]) for _, r in package["glossary"].iterrows()
         ],
-        audit=audit(figures, agg),
+        audit=audit(figures, aggregate_study(package)),
         published=dict(zip(figures["figure_id"], figures["value"].astype(float))),
     )

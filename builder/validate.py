@@ -9,16 +9,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from frictionless import Package
 
+from builder.privacy import privacy_problems
 from builder.problems import Problem
 from builder.recompute import KNOWN_FUNCTIONS, parse_key
 
 PROVENANCES = ("published", "reconstructed")
+BOM = b"\xef\xbb\xbf"
+DEFAULT_MAX_RESOURCE_BYTES = 2 * 1024**3  # 2 GiB: far above a platform-wide survey programme
+MAX_BYTES_VARIABLE = "BUILDER_MAX_RESOURCE_BYTES"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NUMERIC_TYPES = ("integer", "number")
 
@@ -75,13 +80,20 @@ def validate(descriptor_path: Path) -> list[Problem]:
                 "fix the JSON syntax, e.g. with a JSON-aware editor",
             )
         ]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return [Problem(label, None, "resources", "descriptor-invalid", "the descriptor has no list of resources", "start from the project's datapackage.json and keep its structure")]
     problems = descriptor_problems(descriptor, descriptor_path.parent, label)
+    if not problems:
+        problems = file_problems(descriptor, descriptor_path.parent)
     if problems:
         return sorted(problems, key=Problem.sort_key)
     problems = frictionless_problems(descriptor_path)
     problems += merged_row_problems(descriptor, descriptor_path.parent)
+    problems += privacy_problems(descriptor, descriptor_path.parent)
     if not problems:
         problems = rule_problems(descriptor, descriptor_path.parent)
+    if not problems:
+        problems = consistency_problems(descriptor_path)
     return sorted(set(problems), key=Problem.sort_key)
 
 
@@ -195,6 +207,35 @@ def path_problems(label: str, name: str, path: str, root: Path) -> list[Problem]
     return []
 
 
+def max_resource_bytes() -> int:
+    return int(os.environ.get(MAX_BYTES_VARIABLE, DEFAULT_MAX_RESOURCE_BYTES))
+
+
+def file_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
+    """What must hold of each file before it is parsed: size, encoding, no BOM, some rows."""
+    problems = []
+    limit = max_resource_bytes()
+    for resource in descriptor["resources"]:
+        path, name = root / resource["path"], resource["path"]
+        size = path.stat().st_size
+        if size > limit:
+            problems.append(Problem(name, None, None, "file-too-large", f"the file is {size:,} bytes, over the limit of {limit:,}", f"check it is the right file; to allow larger files set {MAX_BYTES_VARIABLE}"))
+            continue
+        data = path.read_bytes()
+        if data.startswith(BOM):
+            problems.append(Problem(name, 1, None, "byte-order-mark", "the file starts with a byte-order mark (Excel's 'CSV UTF-8' adds one)", "save it again without the mark, e.g. from LibreOffice or a text editor, as UTF-8 CSV"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            row = data[: error.start].count(b"\n") + 1
+            problems.append(Problem(name, row, None, "not-utf8", f"the file is not UTF-8: byte 0x{data[error.start]:02X} on row {row} is not valid UTF-8", "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8'; then remove the byte-order mark)"))
+            continue
+        if len([line for line in text.splitlines() if line.strip()]) < 2:
+            problems.append(Problem(name, None, None, "empty-resource", "the file has no data rows", "add the rows, or remove the resource from datapackage.json"))
+    return problems
+
+
 def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     report = Package(str(descriptor_path)).validate()
     problems = []
@@ -258,6 +299,30 @@ def rule_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
     problems += figure_key_problems(
         rows.get("published_figures", []), paths.get("published_figures", "published_figures")
     )
+    return problems
+
+
+def consistency_problems(descriptor_path: Path) -> list[Problem]:
+    """Printed figures that the records contradict, unless the contradiction is explained.
+
+    A corrected record can silently move a total away from the figure the package says was
+    printed; the build stops until someone explains it. Only surveys inside the study period
+    count: a later survey round does not contradict what the report printed.
+    """
+    from builder.aggregates import aggregate_study
+    from builder.audit import DIFFERS, NOT_COMPUTABLE, audit
+    from builder.load import load
+
+    package = load(descriptor_path)
+    path = package.resource("published_figures")["path"] if "published_figures" in package.tables else None
+    if path is None:
+        return []
+    problems = []
+    for row_number, row in enumerate(audit(package["published_figures"], aggregate_study(package)), start=2):
+        if row.status == DIFFERS and not row.discrepancy:
+            problems.append(Problem(path, row_number, "value", "figure-contradicted", f"figure {row.figure_id} is printed as {row.printed_as} but the records give {row.recomputed:.6g}", "correct the records, or explain the difference in the discrepancy column"))
+        elif row.status == NOT_COMPUTABLE:
+            problems.append(Problem(path, row_number, "recompute", "figure-not-computable", f"figure {row.figure_id} cannot be recomputed from this package: {row.problem}", "correct the recompute key, or set comparison to context and clear the key"))
     return problems
 
 

@@ -94,25 +94,24 @@ def headline(package_path: Path) -> dict:
 def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
     cut_release(fresh_package, "1.0.0")
     data = fresh_package.parent / "data"
-    # Change: two new adverts, one corrected advert, one recategorised trader, and a new field.
+    # A new survey round after the study period, with two adverts; a reworded glossary
+    # definition; and a schema change.
+    with (data / "surveys.csv").open(encoding="utf-8", newline="") as fh:
+        surveys = list(csv.DictReader(fh))
     with (data / "adverts.csv").open(encoding="utf-8", newline="") as fh:
         adverts = list(csv.DictReader(fh))
+    new_survey = {"survey_id": f"S{len(surveys) + 1:02d}", "date": "2015-08-04", "week": "14", "kind": "regular"}
+    surveys.append(new_survey)
     last = adverts[-1]
     for n in (1, 2):
-        adverts.append({**last, "advert_id": f"A{int(last['advert_id'][1:]) + n:06d}"})
-    adverts[10]["pictures"] = str(int(adverts[10]["pictures"]) + 3)
-    with (data / "adverts.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(adverts[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(adverts)
-    with (data / "traders.csv").open(encoding="utf-8", newline="") as fh:
-        old_category = next(iter(csv.DictReader(fh)))["category"]
-    set_cell(
-        data / "traders.csv", 2, "category", "ivory_only" if old_category != "ivory_only" else "collectables_with_ivory"
-    )
+        adverts.append({**last, "advert_id": f"A{int(last['advert_id'][1:]) + n:06d}", "survey_id": new_survey["survey_id"]})
+    for name, rows in (("surveys", surveys), ("adverts", adverts)):
+        with (data / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    set_cell(data / "glossary.csv", 3, "definition", "Elephant tusk material.")
     descriptor = json.loads(fresh_package.read_text(encoding="utf-8"))
-    glossary = next(r for r in descriptor["resources"] if r["name"] == "glossary")
-    glossary["schema"]["fields"][3]["description"] = "What the term means."
     adverts_schema = next(r for r in descriptor["resources"] if r["name"] == "adverts")
     adverts_schema["schema"]["fields"][3]["constraints"]["maximum"] = 500
     fresh_package.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -121,17 +120,22 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
     changes = (release.path / "CHANGES.md").read_text(encoding="utf-8")
     assert "Compared with 1.0.0." in changes
     assert "`adverts.pictures` changed" in changes and "maximum=500" in changes
-    rows = {
-        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:7]]
-        for line in changes.splitlines()
-        if line.startswith("| `")
-    }
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:7]] for line in changes.splitlines() if line.startswith("| `")}
     before = len(adverts) - 2
-    assert rows["`adverts`"] == [str(before), str(before + 2), "2", "0", "1"]
-    assert rows["`traders`"][2:] == ["0", "0", "1"]
+    assert rows["`adverts`"] == [str(before), str(before + 2), "2", "0", "0"]
+    assert rows["`surveys`"][2:] == ["1", "0", "0"]
+    assert rows["`glossary`"][2:] == ["0", "0", "1"]
     assert f"| Ivory adverts | {before} | {before + 2} |" in changes
+    assert f"| Survey occasions | {len(surveys) - 1} | {len(surveys)} |" in changes
     assert [r.version for r in list_releases(fresh_package)] == ["1.0.0", "1.1.0"]
     assert json.loads(fresh_package.read_text(encoding="utf-8"))["version"] == "1.1.0"
+
+
+def test_a_correction_inside_the_study_period_must_be_explained(fresh_package):
+    printed = load(fresh_package)["published_figures"].set_index("figure_id").loc["pictures_total", "printed_as"]
+    set_cell(fresh_package.parent / "data/adverts.csv", 12, "pictures", "40")
+    with pytest.raises(ReleaseError, match=re.escape(f"figure pictures_total is printed as {printed} but the records give")):
+        cut_release(fresh_package, "1.0.0")
 
 
 RELEASE_UNDER_CLOCK = """
