@@ -77,7 +77,9 @@ def within(package: Package, period: tuple[pd.Timestamp, pd.Timestamp]) -> Packa
     surveys = surveys[(surveys["date"] >= period[0]) & (surveys["date"] <= period[1])]
     adverts = package["adverts"][package["adverts"]["survey_id"].isin(surveys["survey_id"])]
     prices = package["prices"][package["prices"]["advert_id"].isin(adverts["advert_id"])]
-    return Package(package.descriptor, package.root, {**package.tables, "surveys": surveys, "adverts": adverts, "prices": prices})
+    return Package(
+        package.descriptor, package.root, {**package.tables, "surveys": surveys, "adverts": adverts, "prices": prices}
+    )
 
 
 def aggregate_study(package: Package) -> Aggregates:

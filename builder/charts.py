@@ -201,11 +201,8 @@ def most_active_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str)
     groups = f.concentration.groups
     threshold = groups[0].per_survey if groups else 0
     rows = f.concentration.most_active
-    context = (
-        {"rows": rows, "threshold": threshold, "first": rows[0], "last": rows[-1]}
-        if rows
-        else {"rows": [], "threshold": threshold}
-    )
+    above = bool(groups and groups[0].traders)
+    context = {"rows": rows, "threshold": threshold, "above": above, "first": rows[0], "last": rows[-1]}
     return Chart("most_active", finish(chart, texts, source), data, context)
 
 

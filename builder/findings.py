@@ -300,7 +300,8 @@ def concentration(package: Package, agg: Aggregates) -> Concentration:
         )
     by_adverts = traders.sort_values("adverts", ascending=False, kind="stable")
     cumulative = by_adverts["adverts"].cumsum() / total_adverts * 100
-    widest = groups[0].traders if groups else min(10, len(traders))
+    # The busiest traders of the widest group; if nobody reaches a threshold, the ten busiest.
+    widest = groups[0].traders if groups and groups[0].traders else min(10, len(traders))
     most_active = [
         TraderActivity(
             rank=rank,

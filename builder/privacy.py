@@ -90,7 +90,7 @@ KIND_TEXT = {
     "identity-number": ("a PRC identity number", "remove it: identity numbers are never published"),
     "email-address": ("an e-mail address", "remove it: contact details are never published"),
     "url": ("a web address", "remove the link; cite sources in the descriptor's sources instead"),
-    "wechat-id": ("a WeChat id", "remove it; traders appear only under pseudonymous ids (python -m builder import)"),
+    "wechat-id": ("a WeChat id", "remove it; traders appear only under their pseudonymous ids"),
     "qq-number": ("a QQ number", "remove it: account numbers are never published"),
 }
 
@@ -104,7 +104,9 @@ def load_waivers(root: Path) -> list[Waiver]:
 
 
 def waived(waivers: list[Waiver], resource: str, field: str, value: str) -> bool:
-    return any(w.resource == resource and w.field == field and w.value == value and w.reason and w.reviewed_by for w in waivers)
+    return any(
+        w.resource == resource and w.field == field and w.value == value and w.reason and w.reviewed_by for w in waivers
+    )
 
 
 def string_fields(resource: dict[str, Any]) -> list[str]:
@@ -121,12 +123,30 @@ def scan_resource(root: Path, resource: dict[str, Any], waivers: list[Waiver]) -
                 if field not in fields or not value:
                     continue
                 if value.startswith(FORMULA_START):
-                    problems.append(Problem(resource["path"], row_number, field, "formula-cell", f"the cell starts with {value[0]!r}, which a spreadsheet runs as a formula", "remove the leading character, or reword the text"))
+                    problems.append(
+                        Problem(
+                            resource["path"],
+                            row_number,
+                            field,
+                            "formula-cell",
+                            f"the cell starts with {value[0]!r}, which a spreadsheet runs as a formula",
+                            "remove the leading character, or reword the text",
+                        )
+                    )
                 if waived(waivers, resource["name"], field, value):
                     continue
                 for kind, found in findings_in(value):
                     what, hint = KIND_TEXT[kind]
-                    problems.append(Problem(resource["path"], row_number, field, kind, f"the cell contains {what} ({found!r}), which must never be published", f"{hint}; if it is not personal data, add a reviewed entry to {ALLOWLIST}"))
+                    problems.append(
+                        Problem(
+                            resource["path"],
+                            row_number,
+                            field,
+                            kind,
+                            f"the cell contains {what} ({found!r}), which must never be published",
+                            f"{hint}; if it is not personal data, add a reviewed entry to {ALLOWLIST}",
+                        )
+                    )
     return problems
 
 
@@ -142,7 +162,14 @@ def small_groups(root: Path, resource: dict[str, Any], k: int) -> list[Problem]:
     with (root / resource["path"]).open(encoding="utf-8", newline="") as fh:
         groups = Counter(tuple(row[f] for f in fields) for row in csv.DictReader(fh))
     return [
-        Problem(resource["path"], None, ", ".join(fields), "small-group", f"only {size} record(s) have {dict(zip(fields, values))}, fewer than k = {k}: so few could single out an account", f"merge that value into a broader one, or stop publishing {', '.join(fields)}")
+        Problem(
+            resource["path"],
+            None,
+            ", ".join(fields),
+            "small-group",
+            f"only {size} record(s) have {dict(zip(fields, values))}, fewer than k = {k}: so few could single out an account",
+            f"merge that value into a broader one, or stop publishing {', '.join(fields)}",
+        )
         for values, size in sorted(groups.items())
         if size < k
     ]

@@ -28,8 +28,9 @@ class Problem:
             where += f", field {self.field}"
         return f"{where}: {self.message} [{self.code}] Fix: {self.hint}"
 
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.file, self.row or 0, self.field or "", self.code)
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """A total order, so that reports are identical from run to run."""
+        return (self.file, self.row or 0, self.field or "", self.code, self.message)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

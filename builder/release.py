@@ -179,8 +179,9 @@ def cut_release(package_path: Path, version: str) -> Release:
 
 def write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
     """Write all files into a temporary sibling folder, then rename it into place."""
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):  # from a killed release
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         for name, data in sorted(files.items()):
             path = staging / name

@@ -69,8 +69,8 @@ def build_site(
     if problems:
         raise SiteBuildError("the data package is not valid:\n" + "\n".join(str(p) for p in problems))
     target = Path(site_dir or config.site_dir).resolve()
+    recover_interrupted(target)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     config = load_config(str(config_file), strict=strict, site_dir=str(staging))
     errors = ErrorCollector()
     logging.getLogger("mkdocs").addHandler(errors)
@@ -86,6 +86,17 @@ def build_site(
         logging.getLogger("mkdocs").removeHandler(errors)
     swap_into_place(staging, target)
     return target
+
+
+def recover_interrupted(target: Path) -> None:
+    """Undo what a killed build left behind: its staging folder, or a half-done swap."""
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    previous = sorted(target.parent.glob(f".{target.name}.previous-*"))
+    if previous and not target.exists():
+        previous[-1].rename(target)  # killed between the two renames of a swap
+    for leftover in target.parent.glob(f".{target.name}.previous-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

@@ -81,15 +81,28 @@ def validate(descriptor_path: Path) -> list[Problem]:
             )
         ]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return [Problem(label, None, "resources", "descriptor-invalid", "the descriptor has no list of resources", "start from the project's datapackage.json and keep its structure")]
+        return [
+            Problem(
+                label,
+                None,
+                "resources",
+                "descriptor-invalid",
+                "the descriptor has no list of resources",
+                "start from the project's datapackage.json and keep its structure",
+            )
+        ]
     problems = descriptor_problems(descriptor, descriptor_path.parent, label)
     if not problems:
         problems = file_problems(descriptor, descriptor_path.parent)
     if problems:
         return sorted(problems, key=Problem.sort_key)
+    merged = merged_row_problems(descriptor, descriptor_path.parent)
+    if merged:
+        # Everything else read from such a file is a consequence of the stray quote.
+        return sorted(merged, key=Problem.sort_key)
     problems = frictionless_problems(descriptor_path)
-    problems += merged_row_problems(descriptor, descriptor_path.parent)
     problems += privacy_problems(descriptor, descriptor_path.parent)
+    problems = without_echoes(problems)
     if not problems:
         problems = rule_problems(descriptor, descriptor_path.parent)
     if not problems:
@@ -196,7 +209,7 @@ def path_problems(label: str, name: str, path: str, root: Path) -> list[Problem]
     if not target.is_file():
         return [
             Problem(
-                f"{root.name}/{path}",
+                path,
                 None,
                 None,
                 "file-missing",
@@ -219,38 +232,139 @@ def file_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
         path, name = root / resource["path"], resource["path"]
         size = path.stat().st_size
         if size > limit:
-            problems.append(Problem(name, None, None, "file-too-large", f"the file is {size:,} bytes, over the limit of {limit:,}", f"check it is the right file; to allow larger files set {MAX_BYTES_VARIABLE}"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "file-too-large",
+                    f"the file is {size:,} bytes, over the limit of {limit:,}",
+                    f"check it is the right file; to allow larger files set {MAX_BYTES_VARIABLE}",
+                )
+            )
             continue
         data = path.read_bytes()
         if data.startswith(BOM):
-            problems.append(Problem(name, 1, None, "byte-order-mark", "the file starts with a byte-order mark (Excel's 'CSV UTF-8' adds one)", "save it again without the mark, e.g. from LibreOffice or a text editor, as UTF-8 CSV"))
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    None,
+                    "byte-order-mark",
+                    "the file starts with a byte-order mark (Excel's 'CSV UTF-8' adds one)",
+                    "save it again without the mark, e.g. from LibreOffice or a text editor, as UTF-8 CSV",
+                )
+            )
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             row = data[: error.start].count(b"\n") + 1
-            problems.append(Problem(name, row, None, "not-utf8", f"the file is not UTF-8: byte 0x{data[error.start]:02X} on row {row} is not valid UTF-8", "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8'; then remove the byte-order mark)"))
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    None,
+                    "not-utf8",
+                    f"the file is not UTF-8: byte 0x{data[error.start]:02X} on row {row} is not valid UTF-8",
+                    "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8'; then remove the byte-order mark)",
+                )
+            )
             continue
         if len([line for line in text.splitlines() if line.strip()]) < 2:
-            problems.append(Problem(name, None, None, "empty-resource", "the file has no data rows", "add the rows, or remove the resource from datapackage.json"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "empty-resource",
+                    "the file has no data rows",
+                    "add the rows, or remove the resource from datapackage.json",
+                )
+            )
     return problems
+
+
+CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"', re.S)
+FOREIGN_NOTE = re.compile(
+    r'for "(?P<fields>[^"]+)": values "(?P<values>[^"]*)" not found in the lookup table "(?P<table>[^"]+)" as "(?P<ref>[^"]+)"'
+)
+SAME_ROW_NOTE = re.compile(r"row at position (?P<row>\d+)")
+TYPE_WORDS = {
+    "integer": ("a whole number", "write a whole number, without decimals or thousands separators"),
+    "number": ("a number", "write a number with a dot for decimals and no thousands separators"),
+    "date": ("a date", "write the date as YYYY-MM-DD"),
+    "boolean": ("true or false", "write true or false"),
+}
+
+
+def field_types(descriptor_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    return {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
+
+
+def friendly(error: Any, field: dict[str, Any] | None) -> tuple[str, str]:
+    """Our wording of a Frictionless error: what is wrong with this cell, and what to do."""
+    kind, note, cell = error.type, getattr(error, "note", "") or "", getattr(error, "cell", None)
+    if kind == "type-error" and field:
+        what, hint = TYPE_WORDS.get(field["type"], (field["type"], HINTS["type-error"]))
+        return f'"{cell}" is not {what}', hint
+    if kind == "constraint-error" and (match := CONSTRAINT_NOTE.search(note)):
+        name, value = match["name"], match["value"]
+        if name == "enum":
+            allowed = ", ".join(str(v) for v in (field or {}).get("constraints", {}).get("enum", [value]))
+            return f'"{cell}" is not an allowed value', f"use one of: {allowed}"
+        if name in ("minimum", "maximum"):
+            side = "below the minimum" if name == "minimum" else "above the maximum"
+            return (
+                f'"{cell}" is {side} of {value}',
+                f"correct the value; it must be {'at least' if name == 'minimum' else 'at most'} {value}",
+            )
+        if name == "pattern" and value.startswith("[^=+"):
+            return (
+                f'"{cell}" starts with a character a spreadsheet would run as a formula',
+                "remove the leading =, +, -, @, tab or carriage return, or reword the text",
+            )
+        if name == "pattern":
+            return f'"{cell}" does not have the required form ({value})', "correct the value to match the form given"
+        if name == "required":
+            return "the cell is empty but the field is required", HINTS["missing-cell"]
+        if name == "unique":
+            return f'"{cell}" is used on another row too', HINTS["unique-error"]
+    if kind == "foreign-key" and (match := FOREIGN_NOTE.search(note)):
+        return (
+            f'{match["fields"]} "{match["values"]}" does not exist in {match["table"]} ({match["ref"]})',
+            f"add it to {match['table']}, or correct this value",
+        )
+    if kind in ("primary-key", "unique-error") and (match := SAME_ROW_NOTE.search(note)):
+        return f"the id repeats the one on row {match['row']}", HINTS["primary-key"]
+    if kind == "missing-cell":
+        return "the row has too few cells: this field has no value", "add the missing cell; look for a lost comma"
+    if kind == "extra-cell":
+        return (
+            f"the row has more cells than the header (cell {getattr(error, 'field_number', '?')})",
+            "remove the extra cell; text with a comma must be in double quotes",
+        )
+    if kind == "incorrect-label":
+        return (
+            f'the header is "{getattr(error, "label", "?")}" where the schema expects "{getattr(error, "field_name", "?")}"',
+            HINTS["incorrect-label"],
+        )
+    return error.message, HINTS.get(kind, "see the message")
 
 
 def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     report = Package(str(descriptor_path)).validate()
+    fields = field_types(descriptor_path)
     problems = []
     for task in report.tasks:
+        place = task.place or task.name or "?"
         for error in task.errors:
-            problems.append(
-                Problem(
-                    file=task.place or task.name or "?",
-                    row=getattr(error, "row_number", None),
-                    field=getattr(error, "field_name", None),
-                    code=error.type,
-                    message=error.message,
-                    hint=HINTS.get(error.type, "see the message above"),
-                )
-            )
+            field_name = getattr(error, "field_name", None)
+            message, hint = friendly(error, fields.get((place, field_name or "")))
+            if error.type in ("primary-key",):
+                field_name = None
+            problems.append(Problem(place, getattr(error, "row_number", None), field_name, error.type, message, hint))
     for error in report.errors:
         problems.append(
             Problem(
@@ -258,6 +372,28 @@ def frictionless_problems(descriptor_path: Path) -> list[Problem]:
             )
         )
     return problems
+
+
+def without_echoes(problems: list[Problem]) -> list[Problem]:
+    """One report per cell: drop the checks that repeat a more specific one on the same cell.
+
+    An empty cell is also a broken `required` constraint; a formula cell also breaks its
+    field's pattern; a repeated id is both a primary-key and a unique error.
+    """
+    by_cell: dict[tuple[str, int | None, str | None], set[str]] = {}
+    for p in problems:
+        by_cell.setdefault((p.file, p.row, p.field), set()).add(p.code)
+    rows_with_key_error = {(p.file, p.row) for p in problems if p.code == "primary-key"}
+
+    def echo(p: Problem) -> bool:
+        codes = by_cell[(p.file, p.row, p.field)]
+        if p.code == "constraint-error" and "missing-cell" in codes and p.message.startswith("the cell is empty"):
+            return True
+        if p.code == "constraint-error" and "formula-cell" in codes:
+            return True
+        return p.code == "unique-error" and (p.file, p.row) in rows_with_key_error
+
+    return [p for p in problems if not echo(p)]
 
 
 def merged_row_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
@@ -320,9 +456,27 @@ def consistency_problems(descriptor_path: Path) -> list[Problem]:
     problems = []
     for row_number, row in enumerate(audit(package["published_figures"], aggregate_study(package)), start=2):
         if row.status == DIFFERS and not row.discrepancy:
-            problems.append(Problem(path, row_number, "value", "figure-contradicted", f"figure {row.figure_id} is printed as {row.printed_as} but the records give {row.recomputed:.6g}", "correct the records, or explain the difference in the discrepancy column"))
+            problems.append(
+                Problem(
+                    path,
+                    row_number,
+                    "value",
+                    "figure-contradicted",
+                    f"figure {row.figure_id} is printed as {row.printed_as} but the records give {row.recomputed:.6g}",
+                    "correct the records, or explain the difference in the discrepancy column",
+                )
+            )
         elif row.status == NOT_COMPUTABLE:
-            problems.append(Problem(path, row_number, "recompute", "figure-not-computable", f"figure {row.figure_id} cannot be recomputed from this package: {row.problem}", "correct the recompute key, or set comparison to context and clear the key"))
+            problems.append(
+                Problem(
+                    path,
+                    row_number,
+                    "recompute",
+                    "figure-not-computable",
+                    f"figure {row.figure_id} cannot be recomputed from this package: {row.problem}",
+                    "correct the recompute key, or set comparison to context and clear the key",
+                )
+            )
     return problems
 
 

@@ -104,7 +104,9 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
     surveys.append(new_survey)
     last = adverts[-1]
     for n in (1, 2):
-        adverts.append({**last, "advert_id": f"A{int(last['advert_id'][1:]) + n:06d}", "survey_id": new_survey["survey_id"]})
+        adverts.append(
+            {**last, "advert_id": f"A{int(last['advert_id'][1:]) + n:06d}", "survey_id": new_survey["survey_id"]}
+        )
     for name, rows in (("surveys", surveys), ("adverts", adverts)):
         with (data / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
@@ -120,7 +122,11 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
     changes = (release.path / "CHANGES.md").read_text(encoding="utf-8")
     assert "Compared with 1.0.0." in changes
     assert "`adverts.pictures` changed" in changes and "maximum=500" in changes
-    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:7]] for line in changes.splitlines() if line.startswith("| `")}
+    rows = {
+        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:7]]
+        for line in changes.splitlines()
+        if line.startswith("| `")
+    }
     before = len(adverts) - 2
     assert rows["`adverts`"] == [str(before), str(before + 2), "2", "0", "0"]
     assert rows["`surveys`"][2:] == ["1", "0", "0"]
@@ -134,7 +140,9 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
 def test_a_correction_inside_the_study_period_must_be_explained(fresh_package):
     printed = load(fresh_package)["published_figures"].set_index("figure_id").loc["pictures_total", "printed_as"]
     set_cell(fresh_package.parent / "data/adverts.csv", 12, "pictures", "40")
-    with pytest.raises(ReleaseError, match=re.escape(f"figure pictures_total is printed as {printed} but the records give")):
+    with pytest.raises(
+        ReleaseError, match=re.escape(f"figure pictures_total is printed as {printed} but the records give")
+    ):
         cut_release(fresh_package, "1.0.0")
 
 
