@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON = $(VENV)/bin/python
 STAMP = $(VENV)/.installed
 
-.PHONY: help install site serve test lint validate audit reconstruct deploy
+.PHONY: help install site serve test lint validate audit reconstruct deploy weight
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,7 +24,10 @@ site: $(STAMP)  ## validate the package and build the site into site/
 serve: $(STAMP)  ## preview the site at http://127.0.0.1:8000 with live reload
 	$(PYTHON) -m builder serve
 
-test: $(STAMP)  ## run the whole test suite
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; else echo "npm not found: the accessibility and HTML checks will be skipped"; fi
+
+test: $(STAMP) node_modules/.package-lock.json  ## run the whole test suite
 	$(PYTHON) -m pytest
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy
@@ -40,6 +43,9 @@ audit: $(STAMP)  ## compare every published figure with the records
 
 reconstruct: $(STAMP)  ## regenerate the reconstructed resources (deterministic)
 	$(PYTHON) datapackage/reconstruct.py
+
+weight: $(STAMP)  ## page-weight report of the built site (needs chromium)
+	$(PYTHON) bench/page_weight.py
 
 deploy: $(STAMP)  ## publish the site to GitHub Pages
 	$(VENV)/bin/mkdocs gh-deploy --strict

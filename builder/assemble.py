@@ -16,7 +16,7 @@ from markupsafe import Markup
 from builder.aggregates import aggregate
 from builder.catalogue import load_catalogue
 from builder.changes import compare
-from builder.charts import build_charts, render
+from builder.charts import build_charts, enhancement_bundle, render
 from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
 from builder.findings import findings
 from builder.formatting import Formatter
@@ -118,7 +118,9 @@ def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = No
         files[f"charts/{name}.svg"] = chart.svg.encode("utf-8")
         files[f"charts/{name}.png"] = chart.png
         files[f"charts/{name}.vl.json"] = chart.spec_json.encode("utf-8")
+        files[f"charts/{name}.vg.json"] = chart.vega_json.encode("utf-8")
         files[f"charts/{name}.csv"] = chart.csv.encode("utf-8")
+    files["assets/charts.js"] = enhancement_bundle(cache_dir)
     version = package.descriptor["version"]
     download_dir = f"downloads/{version}/"
     files.update(package_files(package, download_dir))

@@ -55,7 +55,8 @@ class RenderedChart:
     name: str
     svg: str
     png: bytes
-    spec_json: str
+    spec_json: str  # Vega-Lite, for download
+    vega_json: str  # compiled Vega, drawn in the browser by the enhancement script
     csv: str
 
 
@@ -91,6 +92,11 @@ def finish(chart: Any, texts: dict[str, Any], source: str) -> Any:
     )
 
 
+def tips(texts: dict[str, Any], *fields: str) -> list[Any]:
+    """Tooltips for the interactive chart, titled with the catalogue's column headings."""
+    return [alt.Tooltip(f, title=texts["columns"].get(f.split(":")[0], f.split(":")[0])) for f in fields]
+
+
 def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     """Round floats so that CSVs and specs carry no floating-point noise."""
     return frame.round(4)
@@ -105,12 +111,20 @@ def weekly_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
     bars = (
         alt.Chart(data)
         .mark_bar(color="#5B9BD0", width={"band": 0.7})
-        .encode(x=x, y=alt.Y("pictures_videos:Q", title=texts["bars"], axis=alt.Axis(titleColor=BLUE)))
+        .encode(
+            x=x,
+            y=alt.Y("pictures_videos:Q", title=texts["bars"], axis=alt.Axis(titleColor=BLUE)),
+            tooltip=tips(texts, "week:O", "start:N", "pictures_videos:Q", "pictures:Q", "videos:Q"),
+        )
     )
     line = (
         alt.Chart(data)
         .mark_line(color=VERMILLION, strokeWidth=2.5, point=alt.OverlayMarkDef(color=VERMILLION, size=40))
-        .encode(x=x, y=alt.Y("adverts:Q", title=texts["line"], axis=alt.Axis(titleColor=VERMILLION)))
+        .encode(
+            x=x,
+            y=alt.Y("adverts:Q", title=texts["line"], axis=alt.Axis(titleColor=VERMILLION)),
+            tooltip=tips(texts, "week:O", "start:N", "adverts:Q"),
+        )
     )
     in_period = [e for e in f.events if e.week is not None]
     layers = [alt.layer(bars, line).resolve_scale(y="independent")]
@@ -195,6 +209,11 @@ def most_active_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str)
             xOffset=alt.XOffset("measure:N", sort=list(measures.values())),
             y=alt.Y("per_day:Q", title=texts["y"]),
             color=colour,
+            tooltip=[
+                alt.Tooltip("trader:N", title=texts["columns"]["rank"]),
+                alt.Tooltip("measure:N", title=texts["legend"]),
+                alt.Tooltip("per_day:Q", title=texts["y"], format=".1f"),
+            ],
         )
         .properties(width=max(WIDTH, 28 * len(data)), height=300)
     )
@@ -214,6 +233,7 @@ def concentration_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: st
         .encode(
             x=alt.X("traders:Q", title=texts["x"], scale=alt.Scale(domain=[0, len(data)])),
             y=alt.Y("share_pct:Q", title=texts["y"], scale=alt.Scale(domain=[0, 100])),
+            tooltip=tips(texts, "traders:Q", "share_pct:Q"),
         )
     )
     shares = dict(f.concentration.curve)
@@ -256,6 +276,7 @@ def share_chart(
         .encode(
             x=alt.X(f"{value}:Q", title=texts["x"]),
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+            tooltip=tips(texts, "label:N", "count:Q", "pct:Q"),
         )
     )
     labels = bars.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(
@@ -288,7 +309,10 @@ def prices_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
     )
     error = base.mark_rule(color=BLUE, strokeWidth=2).encode(x=alt.X("lower:Q", title=texts["x"]), x2="upper:Q", y=y)
     mean = base.mark_point(filled=True, size=100).encode(
-        x="mean:Q", y=y, color=alt.Color("series:N", title=None, scale=series)
+        x="mean:Q",
+        y=y,
+        color=alt.Color("series:N", title=None, scale=series),
+        tooltip=tips(texts, "label:N", "mean:Q", "sd:Q", "n:Q", "market:Q"),
     )
     market = (
         alt.Chart(data)
@@ -321,6 +345,7 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         .encode(
             x=alt.X("date:T", title=texts["x"], axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("kind:N", title=None, sort=kinds, axis=alt.Axis(labelLimit=320)),
+            tooltip=tips(texts, "date:T", "kind:N", "actor:N", "description:N"),
         )
     )
     start, end = f.study.period_start.isoformat(), f.study.period_end.isoformat()
@@ -385,23 +410,41 @@ def spec_json(chart: Chart) -> str:
 
 
 def render(chart: Chart, cache_dir: Path | None = None) -> RenderedChart:
-    """Render a chart to SVG and PNG, reusing a cached render of the identical spec."""
+    """Render a chart to SVG, PNG and compiled Vega, reusing a cached render of the same spec."""
     spec = spec_json(chart)
     key = hashlib.sha256(f"{RENDERER_VERSION}\n{spec}".encode()).hexdigest()
-    svg_path = png_path = None
-    if cache_dir is not None:
-        svg_path, png_path = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
-        if svg_path.is_file() and png_path.is_file():
-            return RenderedChart(
-                chart.name, svg_path.read_text(encoding="utf-8"), png_path.read_bytes(), spec, table_csv(chart)
-            )
-    svg = vl_convert.vegalite_to_svg(spec)
-    png = vl_convert.vegalite_to_png(spec, scale=2)
-    if cache_dir is not None and svg_path and png_path:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(svg_path, svg.encode("utf-8"))
-        write_atomic(png_path, png)
-    return RenderedChart(chart.name, svg, png, spec, table_csv(chart))
+    paths = {suffix: cache_dir / f"{key}{suffix}" for suffix in (".svg", ".png", ".vg.json")} if cache_dir else {}
+    if paths and all(p.is_file() for p in paths.values()):
+        svg = paths[".svg"].read_text(encoding="utf-8")
+        png = paths[".png"].read_bytes()
+        vega = paths[".vg.json"].read_text(encoding="utf-8")
+    else:
+        svg = vl_convert.vegalite_to_svg(spec)
+        png = vl_convert.vegalite_to_png(spec, scale=2)
+        compiled = vl_convert.vegalite_to_vega(spec)
+        vega = json.dumps(compiled, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+        for suffix, data in ((".svg", svg.encode("utf-8")), (".png", png), (".vg.json", vega.encode("utf-8"))):
+            if suffix in paths:
+                paths[suffix].parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(paths[suffix], data)
+    return RenderedChart(chart.name, svg, png, spec, vega, table_csv(chart))
+
+
+ENHANCEMENT_SCRIPT = Path(__file__).resolve().parent / "assets" / "charts.js"
+
+
+def enhancement_bundle(cache_dir: Path | None = None) -> bytes:
+    """Our enhancement script bundled with the Vega runtime from the installed vl-convert."""
+    snippet = ENHANCEMENT_SCRIPT.read_text(encoding="utf-8")
+    key = hashlib.sha256(f"{RENDERER_VERSION}\n{snippet}".encode()).hexdigest()
+    cached = cache_dir / f"{key}.js" if cache_dir else None
+    if cached and cached.is_file():
+        return cached.read_bytes()
+    bundle = vl_convert.javascript_bundle(snippet).encode("utf-8")
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cached, bundle)
+    return bundle
 
 
 def table_csv(chart: Chart) -> str:

@@ -7,6 +7,7 @@ files and renders each page's template. Generated files never touch `site_src/`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,29 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return _assembly.renderer.render(markdown, base=source_base, html_base=url_base, page_name=page.file.src_uri)
     except PageError as error:
         raise PluginError(f"page template error in site_src/{error}") from None
+
+
+# Material's templates write two attributes that HTML does not allow: autocomplete on its
+# checkbox toggles, and an empty tabindex on labels. Browsers ignore both; removing them
+# keeps every page valid for the Nu HTML Checker without forking the theme.
+MATERIAL_INVALID = (
+    (re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"'), r"\1"),
+    (re.compile(r'(<label [^>]*?) tabindex=""'), r"\1"),
+)
+
+
+def valid_html(output: str) -> str:
+    for pattern, replacement in MATERIAL_INVALID:
+        output = pattern.sub(replacement, output)
+    return output
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return valid_html(output)
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    return valid_html(output)  # 404.html is a template, not a page
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

@@ -174,6 +174,7 @@ class PageRenderer:
         self.env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.filters.update(self.format.filters())
         self.text = text_renderer(self.format)
+        self.page_has_charts = False
 
     def render(self, source: str, base: str, html_base: str | None = None, page_name: str = "page") -> str:
         """Render one page's Markdown template.
@@ -191,6 +192,7 @@ class PageRenderer:
             raise PageError(f"{page_name}: {error.__class__.__name__}: {error}") from None
 
     def _render(self, source: str, base: str, html_base: str) -> str:
+        self.page_has_charts = False  # the enhancement script goes on chart pages only, once
         template = self.env.from_string(source)
         return template.render(
             f=self.context.f,
@@ -221,13 +223,15 @@ class PageRenderer:
                 (".vl.json", "spec_json"),
             )
         )
+        script = "" if self.page_has_charts else f'<script src="{base}assets/charts.js" defer></script>'
+        self.page_has_charts = True
         return Markup(
-            f'<figure class="chart" id="chart-{name}">'
+            f'<figure class="chart" id="chart-{name}" data-vega="{href}.vg.json">'
             f'<img class="chart-image" src="{href}.svg" alt="{escape(alt)}"{dims} loading="lazy">'
-            f"<figcaption><strong>{escape(texts['title'])}.</strong> {escape(alt)}</figcaption>"
+            f"<figcaption><p><strong>{escape(texts['title'])}.</strong> {escape(alt)}</p>"
             f'<details class="chart-data"><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts)}</details>'
             f'<p class="chart-downloads">{escape(figure["downloads"])}: {downloads}</p>'
-            "</figure>"
+            f"</figcaption></figure>{script}"
         )
 
     def table(self, chart: Chart, texts: dict[str, Any]) -> str:

@@ -70,3 +70,23 @@ def page_text(site: Path, page: str) -> str:
     source = (site / page / "index.html").read_text(encoding="utf-8")
     article = source[source.index("<article") : source.index("</article>")]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+@pytest.fixture(scope="session")
+def site_server(real_site: Path):
+    """Serve the built real site on a free localhost port, as a reader's browser reaches it."""
+    import functools
+    import http.server
+    import threading
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(real_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

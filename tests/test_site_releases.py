@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
 import json
 import re
-import threading
 import urllib.request
 import zipfile
-from collections.abc import Iterator
-
-import pytest
 
 from builder.release import list_releases
 from tests.conftest import REAL_PACKAGE
 
 RELEASES = list_releases(REAL_PACKAGE)
-
-
-@pytest.fixture(scope="module")
-def server(real_site) -> Iterator[str]:
-    """Serve the built site on a free port of localhost, as a reader's browser would reach it."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(real_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def fetch(url: str) -> bytes:
@@ -43,7 +24,8 @@ def test_the_package_has_release_1_0_0():
     assert "1.0.0" in [r.version for r in RELEASES]
 
 
-def test_the_zip_downloaded_from_the_site_holds_the_frozen_files_and_right_checksums(server):
+def test_the_zip_downloaded_from_the_site_holds_the_frozen_files_and_right_checksums(site_server):
+    server = site_server
     release = next(r for r in RELEASES if r.version == "1.0.0")
     page = fetch(f"{server}/releases/").decode("utf-8")
     link = re.search(r'href="([^"]*' + re.escape(release.zip_name) + r')"', page)
@@ -58,7 +40,8 @@ def test_the_zip_downloaded_from_the_site_holds_the_frozen_files_and_right_check
         assert hashlib.sha256(unpacked[name]).hexdigest() == digest, name
 
 
-def test_each_csv_of_a_release_has_a_stable_url(server):
+def test_each_csv_of_a_release_has_a_stable_url(site_server):
+    server = site_server
     for release in RELEASES:
         for resource in release.descriptor["resources"]:
             assert (

@@ -1,0 +1,262 @@
+"""The built site, read in a real browser: Debian's Chromium driven by Playwright.
+
+Every page loads with no console error and no request leaving localhost; each chart shows
+its SVG with and without JavaScript; chart code loads only where there are charts;
+downloads work; axe-core finds no accessibility violation; Chinese text is drawn with a
+CJK font. Screenshots of two pages at desktop and phone sizes are saved for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+
+def require(ready: bool, what: str) -> None:
+    """Skip on a developer's machine without the tool; in CI a missing tool is a failure."""
+    if not ready:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing; .ci/run must install it", pytrace=False)
+        pytest.skip(f"{what} is not installed")
+
+
+try:
+    import playwright.sync_api as playwright
+except ImportError:  # pragma: no cover - reported by the fixture below
+    playwright = None  # type: ignore[assignment]
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the site, as URL paths."""
+    pages = []
+    for html in sorted(site.rglob("index.html")):
+        relative = html.parent.relative_to(site).as_posix()
+        pages.append("/" if relative == "." else f"/{relative}/")
+    return pages
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require(playwright is not None, "Playwright (pip install -e '.[test]')")
+    require(Path(CHROMIUM).exists(), "Debian's chromium (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageVisit:
+    """One page load with everything the browser asked for and complained about."""
+
+    def __init__(self, browser: object, url: str, javascript: bool = True, viewport: dict | None = None) -> None:
+        self.context = browser.new_context(
+            java_script_enabled=javascript, viewport=viewport or {"width": 1280, "height": 900}
+        )  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(url, wait_until="networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_every_page_loads_without_errors_or_requests_to_other_hosts(browser, real_site, site_server):
+    pages = site_pages(real_site)
+    assert len(pages) >= 19
+    for path in pages:
+        visit = PageVisit(browser, site_server + path)
+        try:
+            outside = [
+                u
+                for u in visit.requests
+                if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith(("data:", "blob:"))
+            ]
+            assert outside == [], f"{path} requested another host"
+            assert visit.errors == [], f"{path}: {visit.errors}"
+        finally:
+            visit.close()
+
+
+def chart_pages(site: Path) -> list[str]:
+    return [
+        p
+        for p in site_pages(site)
+        if 'figure class="chart"' in (site / p.strip("/") / "index.html").read_text(encoding="utf-8")
+    ]
+
+
+def test_chart_code_loads_only_on_pages_with_charts(browser, real_site, site_server):
+    with_charts = set(chart_pages(real_site))
+    assert "/findings/volume/" in with_charts and "/glossary/" not in with_charts
+    for path in ["/glossary/", "/summary/", "/findings/volume/"]:
+        visit = PageVisit(browser, site_server + path)
+        try:
+            loaded = any(u.endswith("/assets/charts.js") for u in visit.requests)
+            assert loaded == (path in with_charts), path
+        finally:
+            visit.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_every_chart_shows_its_svg_with_and_without_javascript(browser, real_site, site_server, javascript):
+    for path in chart_pages(real_site):
+        visit = PageVisit(browser, site_server + path, javascript=javascript)
+        try:
+            page = visit.page
+            for figure in page.query_selector_all("figure.chart"):
+                figure.scroll_into_view_if_needed()
+                name = figure.get_attribute("id")
+                if javascript:
+                    page.wait_for_function(
+                        "f => f.querySelector('.chart-interactive svg') !== null", arg=figure, timeout=15_000
+                    )
+                    assert figure.query_selector(".chart-interactive svg .mark-group"), (
+                        f"{path} {name}: interactive chart not drawn"
+                    )
+                    assert not figure.query_selector("img.chart-image").is_visible(), (
+                        f"{path} {name}: static image still shown"
+                    )
+                else:
+                    image = figure.query_selector("img.chart-image")
+                    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image, timeout=15_000)
+                    assert image.get_attribute("src").endswith(".svg")
+                    assert image.get_attribute("alt")
+                assert figure.query_selector("figcaption") and figure.query_selector("table")
+            assert visit.errors == [], f"{path}: {visit.errors}"
+        finally:
+            visit.close()
+
+
+def test_a_csv_download_from_a_chart_is_the_chart_data(browser, real_site, site_server):
+    visit = PageVisit(browser, site_server + "/findings/products/")
+    try:
+        link = visit.page.locator("#chart-products .chart-downloads a[href$='.csv']")
+        with visit.page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert Path(download.path()).read_bytes() == (real_site / "charts" / "products.csv").read_bytes()
+    finally:
+        visit.close()
+
+
+def test_downloads_are_reachable_by_keyboard(browser, site_server):
+    visit = PageVisit(browser, site_server + "/data/")
+    try:
+        reached = set()
+        for _ in range(400):
+            visit.page.keyboard.press("Tab")
+            href = visit.page.evaluate("document.activeElement && document.activeElement.getAttribute('href')")
+            if href and (href.endswith(".zip") or href.endswith(".csv")):
+                reached.add(href.rsplit("/", 1)[-1])
+        assert any(name.endswith(".zip") for name in reached)
+        assert "adverts.csv" in reached
+    finally:
+        visit.close()
+
+
+def test_axe_finds_no_accessibility_violation_on_any_page(browser, real_site, site_server):
+    require(AXE.exists(), "axe-core (npm ci)")
+    failures = {}
+    for path in site_pages(real_site):
+        visit = PageVisit(browser, site_server + path)
+        try:
+            visit.page.add_script_tag(path=str(AXE))
+            result = visit.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+            violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+            if violations:
+                failures[path] = violations
+        finally:
+            visit.close()
+    assert failures == {}, json.dumps(failures, indent=1)
+
+
+def test_chinese_glossary_terms_are_drawn_with_a_cjk_font(browser, site_server):
+    visit = PageVisit(browser, site_server + "/glossary/")
+    try:
+        cdp = visit.context.new_cdp_session(visit.page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "span[lang='zh-Hans']"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        families = [f["familyName"] for f in fonts if f["glyphCount"] > 0]
+        assert any(re.search(r"CJK|Han|Hei|Song|Kai|Droid Sans Fallback|WenQuanYi", name) for name in families), (
+            families
+        )
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"), [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})]
+)
+def test_screenshots_for_review(browser, site_server, name, viewport):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path, label in (("/", "home"), ("/findings/volume/", "volume")):
+        visit = PageVisit(browser, site_server + path, viewport=viewport)
+        try:
+            target = ARTIFACTS / f"{label}-{name}.png"
+            visit.page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000
+        finally:
+            visit.close()
+
+
+def test_print_keeps_charts_and_tables(browser, site_server, tmp_path):
+    visit = PageVisit(browser, site_server + "/findings/prices/")
+    try:
+        visit.page.emulate_media(media="print")
+        hidden = visit.page.evaluate(
+            "() => [...document.querySelectorAll('figure.chart img, figure.chart table')].filter(e => getComputedStyle(e).display === 'none' && !e.hidden).length"
+        )
+        assert hidden == 0
+        nav_visible = visit.page.evaluate(
+            "() => getComputedStyle(document.querySelector('.md-sidebar--primary')).display !== 'none'"
+        )
+        assert not nav_visible
+    finally:
+        visit.close()
+
+
+def test_shutil_found_java_for_the_html_checker():
+    assert shutil.which("java"), "the Nu HTML Checker needs Java (apt-get install default-jre-headless)"
+
+
+def test_page_weight_is_within_budget(browser, real_site):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from page_weight import BUDGET_KB, TEXT_BUDGET_KB, has_charts, measure, report
+
+    results = measure(real_site, browser)
+    text, within = report(results, BUDGET_KB, TEXT_BUDGET_KB)
+    (ARTIFACTS).mkdir(exist_ok=True)
+    (ARTIFACTS / "page-weight.txt").write_text(text + "\n", encoding="utf-8")
+    assert within, text
+    assert not has_charts(results["/glossary/"]) and has_charts(results["/findings/volume/"])
