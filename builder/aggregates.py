@@ -77,9 +77,10 @@ def within(package: Package, period: tuple[pd.Timestamp, pd.Timestamp]) -> Packa
     surveys = surveys[(surveys["date"] >= period[0]) & (surveys["date"] <= period[1])]
     adverts = package["adverts"][package["adverts"]["survey_id"].isin(surveys["survey_id"])]
     prices = package["prices"][package["prices"]["advert_id"].isin(adverts["advert_id"])]
-    return Package(
-        package.descriptor, package.root, {**package.tables, "surveys": surveys, "adverts": adverts, "prices": prices}
-    )
+    # Accounts first seen in a later round were not part of the study.
+    traders = package["traders"][package["traders"]["trader_id"].isin(adverts["trader_id"])]
+    tables = {**package.tables, "surveys": surveys, "adverts": adverts, "prices": prices, "traders": traders}
+    return Package(package.descriptor, package.root, tables)
 
 
 def aggregate_study(package: Package) -> Aggregates:

@@ -132,6 +132,43 @@ def command_citation(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_import(args: argparse.Namespace) -> int:
+    from builder.importer import ImportError_, import_sheet
+    from builder.pseudonym import MissingKeyError
+
+    try:
+        result = import_sheet(args.sheet, args.package, args.key_env)
+    except MissingKeyError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except ImportError_ as error:
+        report(error.problems, args.json)
+        return DATA_ERROR
+    except FileNotFoundError as error:
+        print(f"import refused: no sheet at {error.filename}", file=sys.stderr)
+        return USAGE_ERROR
+    if result.ignored_columns:
+        print(f"ignored columns (never stored): {', '.join(result.ignored_columns)}")
+    if result.already_imported:
+        print(f"{args.sheet}: already imported; nothing changed")
+    else:
+        print(
+            f"{args.sheet}: imported {result.adverts_added} adverts ({result.surveys_added} new surveys, "
+            f"{result.traders_added} new traders, {result.prices_added} prices); the package is valid"
+        )
+    return 0
+
+
+def command_template(args: argparse.Namespace) -> int:
+    from builder.template import template_csv, template_xlsx
+
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "monitoring-sheet.csv").write_bytes(template_csv())
+    (args.output / "monitoring-sheet.xlsx").write_bytes(template_xlsx())
+    print(f"wrote {args.output / 'monitoring-sheet.csv'} and {args.output / 'monitoring-sheet.xlsx'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="builder", description="Build the report site and dataset releases from a data package."
@@ -179,6 +216,17 @@ def parser() -> argparse.ArgumentParser:
     citation.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
     citation.add_argument("--check", action="store_true", help="only check that CITATION.cff is up to date")
     citation.set_defaults(run=command_citation)
+
+    sheet = commands.add_parser("import", help="add a monitoring sheet (CSV or XLSX) to the package")
+    sheet.add_argument("sheet", type=Path, help="the monitoring sheet, one row per advert")
+    sheet.add_argument("--key-env", required=True, help="environment variable holding the secret pseudonymisation key")
+    sheet.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    sheet.add_argument("--json", action="store_true")
+    sheet.set_defaults(run=command_import)
+
+    template = commands.add_parser("template", help="write the monitoring-sheet template (CSV and XLSX)")
+    template.add_argument("output", type=Path, nargs="?", default=Path("."), help="folder to write into")
+    template.set_defaults(run=command_template)
     return main
 
 

@@ -57,7 +57,11 @@ def test_every_page_in_the_navigation_is_built_with_nothing_left_unrendered(real
 def test_every_chart_is_a_figure_with_caption_table_and_working_downloads(real_site):
     html = "".join(p.read_text(encoding="utf-8") for p in real_site.rglob("index.html"))
     for name in CHARTS:
-        match = re.search(rf'<figure class="chart" id="chart-{name}" data-vega="[./]*charts/{name}\.vg\.json">(.*?)</figure>', html, re.S)
+        match = re.search(
+            rf'<figure class="chart" id="chart-{name}" data-vega="[./]*charts/{name}\.vg\.json">(.*?)</figure>',
+            html,
+            re.S,
+        )
         assert match, name
         figure = match.group(1)
         assert re.search(r'<img class="chart-image" src="[./]*charts/' + name + r'\.svg" alt="[^"]{40,}"', figure), name
