@@ -27,12 +27,12 @@ serve: $(STAMP)  ## preview the site at http://127.0.0.1:8000 with live reload
 node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; else echo "npm not found: the accessibility and HTML checks will be skipped"; fi
 
-test: $(STAMP) node_modules/.package-lock.json  ## run the whole test suite
+test: lint node_modules/.package-lock.json  ## lint, type-check, then run the whole test suite
 	$(PYTHON) -m pytest
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check builder tests
+	$(PYTHON) -m ruff format --check builder tests bench datapackage
 	$(PYTHON) -m mypy
 
 validate: $(STAMP)  ## validate the data package

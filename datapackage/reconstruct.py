@@ -246,9 +246,7 @@ def fit_videos(t: Targets, rng: random.Random, n_surveys: int) -> list[int]:
     total = t.integer("videos_total")
     target = t.uncertainty("videos_per_survey")
     noise = [rng.gauss(0, 1) for _ in range(n_surveys)]
-    return fit_spread(
-        lambda s: apportion(total, [max(0.0, 1 + s * z) for z in noise]), target, 0.1
-    )
+    return fit_spread(lambda s: apportion(total, [max(0.0, 1 + s * z) for z in noise]), target, 0.1)
 
 
 # --- traders ---------------------------------------------------------------------------
@@ -311,9 +309,7 @@ def product_counts(t: Targets, total: int) -> list[int]:
     return apportion(total, [t.value(i) for i in ids])
 
 
-def media_per_advert(
-    total: int, advert_rates: list[float], rng: random.Random, minimum: int = 0
-) -> list[int]:
+def media_per_advert(total: int, advert_rates: list[float], rng: random.Random, minimum: int = 0) -> list[int]:
     weights = [r * rng.uniform(0.4, 1.6) for r in advert_rates]
     counts = apportion(total - minimum * len(weights), weights)
     return [c + minimum for c in counts]
@@ -373,7 +369,9 @@ def make_prices(adverts: list[dict], t: Targets, rng: random.Random) -> list[dic
         n = t.sample_size(figure)
         candidates = [a["advert_id"] for a in adverts if a["product_type"] == product]
         chosen = sorted(rng.sample(candidates, n))
-        for advert_id, (price, weight) in zip(chosen, fitted_prices(t.value(figure), t.uncertainty(figure), n, product, rng)):
+        for advert_id, (price, weight) in zip(
+            chosen, fitted_prices(t.value(figure), t.uncertainty(figure), n, product, rng)
+        ):
             rows.append({"advert_id": advert_id, "product_type": product, "price_cny": price, "weight_g": weight})
     rows.sort(key=lambda r: r["advert_id"])
     for n, row in enumerate(rows, start=1):
@@ -431,10 +429,7 @@ def reconstruct(t: Targets) -> dict[str, tuple[list[str], list[dict]]]:
     adverts_by_trader = trader_adverts(t, rng, total_adverts)
     ids = trader_ids(rng, len(adverts_by_trader))
     categories = trader_categories(t, rng, len(ids))
-    traders = [
-        {"trader_id": tid, "category": cat, "_rate": rng.uniform(0.9, 1.1)}
-        for tid, cat in zip(ids, categories)
-    ]
+    traders = [{"trader_id": tid, "category": cat, "_rate": rng.uniform(0.9, 1.1)} for tid, cat in zip(ids, categories)]
     adverts = make_adverts(surveys, traders, adverts_by_trader, t, rng)
     prices = make_prices(adverts, t, rng)
 
@@ -464,9 +459,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, (header, rows) in reconstruct(Targets(args.data_dir / "published_figures.csv")).items()
     }
     if args.check:
-        stale = [n for n, data in outputs.items() if not (args.data_dir / n).is_file() or (args.data_dir / n).read_bytes() != data]
+        stale = [
+            n
+            for n, data in outputs.items()
+            if not (args.data_dir / n).is_file() or (args.data_dir / n).read_bytes() != data
+        ]
         for name in stale:
-            print(f"{args.data_dir / name}: differs from a fresh reconstruction; run python datapackage/reconstruct.py", file=sys.stderr)
+            print(
+                f"{args.data_dir / name}: differs from a fresh reconstruction; run python datapackage/reconstruct.py",
+                file=sys.stderr,
+            )
         return 1 if stale else 0
     for name, data in outputs.items():
         tmp = args.data_dir / f".{name}.tmp"
