@@ -16,13 +16,14 @@ from markupsafe import Markup
 from builder.aggregates import aggregate
 from builder.catalogue import load_catalogue
 from builder.changes import compare
-from builder.charts import build_charts, enhancement_bundle, render
+from builder.charts import RenderedChart, build_charts, enhancement_bundle, render
 from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
 from builder.findings import findings
 from builder.formatting import Formatter
 from builder.load import Package, load_valid
 from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
 from builder.problems import PackageError
+from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
 
 
@@ -33,6 +34,8 @@ class Assembly:
     renderer: PageRenderer
     files: dict[str, bytes]
     build_epoch: int
+    charts: int = 0
+    releases: int = 0
 
 
 def build_epoch(descriptor: dict[str, object]) -> int:
@@ -100,31 +103,45 @@ def presented_release(package: Package, releases: list[Release], infos: list[Rel
     return None
 
 
-def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = None) -> Assembly:
+def assemble(
+    package_path: Path, strings_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
+) -> Assembly:
     """Compute everything the site shows from the package at `package_path`."""
+    progress = progress or Silent()
+    progress.stage("validating the package")
+    progress.count("pages", 0)
     package = load_valid(package_path)
     altered = verify_all(package_path)
     if altered:
         raise PackageError(altered)
     releases = list_releases(package_path)
+    progress.stage("computing the findings")
     agg = aggregate(package)
     the_findings = findings(package, agg)
     strings = load_catalogue(strings_path)
     formatter = Formatter(strings)
     charts = build_charts(the_findings, strings, formatter, text_renderer(formatter))
-    rendered = {name: render(chart, cache_dir) for name, chart in charts.items()}
+    progress.stage("rendering charts", total=len(charts))
+    progress.count("charts", len(charts))
+    rendered: dict[str, RenderedChart] = {}
+    for name, chart in charts.items():
+        rendered[name] = render(chart, cache_dir)
+        progress.advance()
     files: dict[str, bytes] = {}
-    for name, chart in sorted(rendered.items()):
-        files[f"charts/{name}.svg"] = chart.svg.encode("utf-8")
-        files[f"charts/{name}.png"] = chart.png
-        files[f"charts/{name}.vl.json"] = chart.spec_json.encode("utf-8")
-        files[f"charts/{name}.vg.json"] = chart.vega_json.encode("utf-8")
-        files[f"charts/{name}.csv"] = chart.csv.encode("utf-8")
+    for name, output in sorted(rendered.items()):
+        files[f"charts/{name}.svg"] = output.svg.encode("utf-8")
+        files[f"charts/{name}.png"] = output.png
+        files[f"charts/{name}.vl.json"] = output.spec_json.encode("utf-8")
+        files[f"charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
+        files[f"charts/{name}.csv"] = output.csv.encode("utf-8")
     files["assets/charts.js"] = enhancement_bundle(cache_dir)
     version = package.descriptor["version"]
     download_dir = f"downloads/{version}/"
     files.update(package_files(package, download_dir))
+    progress.stage("preparing releases", total=len(releases))
     release_infos, served = release_pages(package_path, releases)
+    progress.advance(len(releases))
+    progress.count("releases", len(releases))
     files.update(served)
     epoch = build_epoch(package.descriptor)
     rows = {name: len(table) for name, table in package.tables.items()}
@@ -138,4 +155,4 @@ def assemble(package_path: Path, strings_path: Path, cache_dir: Path | None = No
         releases=release_infos,
         presented=presented_release(package, releases, release_infos),
     )
-    return Assembly(PageRenderer(context), files, epoch)
+    return Assembly(PageRenderer(context), files, epoch, charts=len(charts), releases=len(releases))

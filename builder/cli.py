@@ -56,10 +56,13 @@ def command_audit(args: argparse.Namespace) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
+    from builder.progress import Progress
     from builder.site import SiteBuildError, build_site
 
     try:
-        target = build_site(site_dir=args.site_dir, package=args.package, strict=not args.no_strict)
+        target = build_site(
+            site_dir=args.site_dir, package=args.package, strict=not args.no_strict, progress=Progress()
+        )
     except SiteBuildError as error:
         print(f"build failed; the previous site was left as it was.\n{error}", file=sys.stderr)
         return DATA_ERROR
@@ -75,17 +78,24 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_release(args: argparse.Namespace) -> int:
+    from builder import progress
     from builder.citation import citation_cff
     from builder.release import ReleaseError, cut_release
 
+    reporter = progress.Progress()
+    progress.use(reporter)
     try:
         release = cut_release(args.package, args.version)
     except ReleaseError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return DATA_ERROR
-    write_citation(args.package, citation_cff)
-    print(f"release {release.version} frozen in {release.path}")
-    print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
+    finally:
+        progress.use(progress.Silent())
+    reporter.summary(f"release {release.version} frozen in {release.path}")
+    if Path(args.package).resolve() == DEFAULT_PACKAGE.resolve():
+        # CITATION.cff describes the repository's own package, not one elsewhere.
+        write_citation(args.package, citation_cff)
+        print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
     return 0
 
 

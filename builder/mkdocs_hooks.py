@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from builder import progress
 from builder.assemble import Assembly, assemble
 from builder.pages import PageError
 from builder.problems import PackageError
@@ -51,9 +52,8 @@ def on_config(config: Any) -> Any:
     global _assembly
     root = Path(config.config_file_path).parent
     try:
-        _assembly = assemble(
-            package_path(config), setting_path(config, config.extra["strings"]), root / ".build" / "chart-cache"
-        )
+        strings = setting_path(config, config.extra["strings"])
+        _assembly = assemble(package_path(config), strings, root / ".build" / "chart-cache", progress.current())
     except PackageError as error:
         lines = "\n".join(str(p) for p in error.problems)
         raise PluginError(f"the data package is not valid; nothing was built:\n{lines}") from None
@@ -64,6 +64,7 @@ def on_config(config: Any) -> Any:
 
 def on_files(files: Files, config: Any) -> Files:
     assert _assembly is not None
+    progress.current().stage("writing pages", total=len(files.documentation_pages()))
     for path, content in sorted(_assembly.files.items()):
         files.append(GeneratedFile.generated(config, path, content=content))
     return files
@@ -72,6 +73,8 @@ def on_files(files: Files, config: Any) -> Files:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     assert _assembly is not None
     # Markdown links resolve from the source file; raw HTML (chart figures) from the page's URL.
+    progress.current().advance()
+    progress.current().count("pages")
     source_base = "../" * page.file.src_uri.count("/")
     url_base = "../" * page.url.count("/")
     try:

@@ -24,6 +24,7 @@ from typing import Any
 
 import jinja2
 
+from builder import progress
 from builder.paths import TEMPLATES
 from builder.problems import Problem
 from builder.validate import validate
@@ -163,15 +164,19 @@ def cut_release(package_path: Path, version: str) -> Release:
         raise ReleaseError(
             f"version {version} is not greater than the latest release, {existing[-1].version}; choose a higher version"
         )
+    reporter = progress.current()
+    reporter.stage("checking the package")
     problems = validate(package_path)
     if problems:
         raise ReleaseError(
             "the package is not valid, so it cannot be released:\n" + "\n".join(str(p) for p in problems)
         )
-    files = release_files(
-        package_path, version, changes_text(package_path, version, existing[-1] if existing else None)
-    )
+    previous = existing[-1] if existing else None
+    reporter.stage(f"computing the changes since {previous.version}" if previous else "describing the first release")
+    files = release_files(package_path, version, changes_text(package_path, version, previous))
     target = releases_dir(package_path) / version
+    reporter.stage(f"writing {len(files)} frozen files")
+    reporter.count("files", len(files))
     write_folder_atomically(target, files)
     set_working_version(package_path, version)
     return Release(version, target, json.loads(files["datapackage.json"]))

@@ -17,8 +17,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from builder import progress as progress_reporter
 from builder.mkdocs_hooks import PACKAGE_VARIABLE, package_path
 from builder.paths import REPO_ROOT
+from builder.progress import Progress, Silent
 from builder.validate import validate
 
 CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
@@ -55,12 +57,18 @@ class ErrorCollector(logging.Handler):
 
 
 def build_site(
-    site_dir: Path | None = None, package: Path | None = None, strict: bool = True, config_file: Path = CONFIG_FILE
+    site_dir: Path | None = None,
+    package: Path | None = None,
+    strict: bool = True,
+    config_file: Path = CONFIG_FILE,
+    progress: Progress | None = None,
 ) -> Path:
     """Build the site into `site_dir` (default: the config's), atomically; return its path."""
     use_package(package)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    show_mkdocs_log()
+    progress = progress or Silent()
+    if isinstance(progress, Silent):
+        show_mkdocs_log()  # without our stages, MkDocs' own log says what happens
     config = load_config(str(config_file), strict=strict)
     # Validate first: a bad package is reported in full, before MkDocs starts.
     from builder.release import verify_all
@@ -74,6 +82,7 @@ def build_site(
     config = load_config(str(config_file), strict=strict, site_dir=str(staging))
     errors = ErrorCollector()
     logging.getLogger("mkdocs").addHandler(errors)
+    progress_reporter.use(progress)
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException, SystemExit) as error:
@@ -84,7 +93,10 @@ def build_site(
         raise
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
+        progress_reporter.use(Silent())
+    progress.stage("moving the new site into place")
     swap_into_place(staging, target)
+    progress.summary(f"site in {target}")
     return target
 
 
