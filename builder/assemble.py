@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -25,6 +26,7 @@ from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, p
 from builder.problems import PackageError
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
+from builder.template import template_csv, template_xlsx
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,15 @@ def presented_release(package: Package, releases: list[Release], infos: list[Rel
     current = {r["path"]: sha256((package.root / r["path"]).read_bytes()) for r in package.descriptor["resources"]}
     for release, info in zip(releases[::-1], infos):
         frozen = {r["path"]: str(r.get("hash", "")).removeprefix("sha256:") for r in release.descriptor["resources"]}
-        if frozen == current and release.version == package.descriptor["version"]:
+        if frozen == current and without_checksums(release.descriptor) == without_checksums(package.descriptor):
             return info
     return None
+
+
+def without_checksums(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """A descriptor as written by hand: the sizes and hashes a release adds are left out."""
+    resources = [{k: v for k, v in r.items() if k not in ("bytes", "hash")} for r in descriptor["resources"]]
+    return {**descriptor, "resources": resources}
 
 
 def assemble(
@@ -135,6 +143,8 @@ def assemble(
         files[f"charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
         files[f"charts/{name}.csv"] = output.csv.encode("utf-8")
     files["assets/charts.js"] = enhancement_bundle(cache_dir)
+    files["downloads/monitoring-sheet.csv"] = template_csv()
+    files["downloads/monitoring-sheet.xlsx"] = template_xlsx()
     version = package.descriptor["version"]
     download_dir = f"downloads/{version}/"
     files.update(package_files(package, download_dir))

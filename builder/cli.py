@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.paths import DEFAULT_PACKAGE
+from builder.paths import CONFIG_FILE, DEFAULT_PACKAGE
 from builder.problems import PackageError, Problem
 
 DATA_ERROR, USAGE_ERROR = 1, 2
@@ -61,7 +61,11 @@ def command_build(args: argparse.Namespace) -> int:
 
     try:
         target = build_site(
-            site_dir=args.site_dir, package=args.package, strict=not args.no_strict, progress=Progress()
+            site_dir=args.site_dir,
+            package=args.package,
+            strict=not args.no_strict,
+            config_file=args.config,
+            progress=Progress(),
         )
     except SiteBuildError as error:
         print(f"build failed; the previous site was left as it was.\n{error}", file=sys.stderr)
@@ -73,7 +77,7 @@ def command_build(args: argparse.Namespace) -> int:
 def command_serve(args: argparse.Namespace) -> int:
     from builder.site import serve_site
 
-    serve_site(package=args.package, dev_addr=args.dev_addr)
+    serve_site(package=args.package, dev_addr=args.dev_addr, config_file=args.config)
     return 0
 
 
@@ -204,11 +208,15 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     build.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
+    build.add_argument(
+        "--config", type=Path, default=CONFIG_FILE, help="the report's mkdocs.yml (default: this repository's)"
+    )
     build.set_defaults(run=command_build)
 
     serve = commands.add_parser("serve", help="preview the site with live reload")
     serve.add_argument("--package", type=Path, default=None)
     serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
+    serve.add_argument("--config", type=Path, default=CONFIG_FILE, help="the report's mkdocs.yml")
     serve.set_defaults(run=command_serve)
 
     release = commands.add_parser("release", help="freeze the package as a new, checksummed release")

@@ -4,5 +4,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PACKAGE = REPO_ROOT / "datapackage" / "datapackage.json"
+CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
 SITE_SOURCE = REPO_ROOT / "site_src"
 TEMPLATES = Path(__file__).resolve().parent / "templates"

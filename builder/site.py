@@ -1,16 +1,18 @@
 """The website: build the MkDocs site into a temporary folder and swap it into place.
 
-MkDocs itself runs the pipeline through `builder/mkdocs_hooks.py`; this module only
+MkDocs itself runs the pipeline through the report-builder plugin; this module only
 chooses the package, and makes the output atomic: a build that fails or is killed leaves
 the previous site exactly as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -18,21 +20,31 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from builder import progress as progress_reporter
-from builder.mkdocs_hooks import PACKAGE_VARIABLE, package_path
-from builder.paths import REPO_ROOT
+from builder.mkdocs_plugin import PACKAGE_VARIABLE, package_path
+from builder.paths import CONFIG_FILE
 from builder.progress import Progress, Silent
 from builder.validate import validate
-
-CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
 
 
 class SiteBuildError(Exception):
     """The site could not be built; the message says why. The previous site is untouched."""
 
 
-def use_package(package: Path | None) -> None:
+@contextlib.contextmanager
+def package_override(package: Path | None) -> Iterator[None]:
+    """Point the plugin at `package` for one build, then restore what was there before."""
+    previous = os.environ.get(PACKAGE_VARIABLE)
     if package is not None:
         os.environ[PACKAGE_VARIABLE] = str(Path(package).resolve())
+    else:
+        os.environ.pop(PACKAGE_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PACKAGE_VARIABLE, None)
+        else:
+            os.environ[PACKAGE_VARIABLE] = previous
 
 
 def show_mkdocs_log() -> None:
@@ -64,7 +76,14 @@ def build_site(
     progress: Progress | None = None,
 ) -> Path:
     """Build the site into `site_dir` (default: the config's), atomically; return its path."""
-    use_package(package)
+    with package_override(package):
+        return build_with_current_package(site_dir, strict, config_file, progress)
+
+
+def build_with_current_package(
+    site_dir: Path | None, strict: bool, config_file: Path, progress: Progress | None
+) -> Path:
+    """Validate, build into a staging folder, and swap it into place."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     progress = progress or Silent()
     if isinstance(progress, Silent):
@@ -124,7 +143,7 @@ def serve_site(package: Path | None = None, dev_addr: str | None = None, config_
     """Preview the site with live reload; edits to pages, strings or the package rebuild it."""
     from mkdocs.commands.serve import serve
 
-    use_package(package)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     show_mkdocs_log()
-    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    with package_override(package):
+        serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -78,3 +78,22 @@ def test_a_missing_descriptor_is_a_usage_level_message(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere" / "datapackage.json")]) == 1
     assert "no package descriptor here" in capsys.readouterr().err
     assert os.path.exists(tmp_path) and not (tmp_path / "nowhere").exists()
+
+
+def test_every_error_code_is_explained_in_the_maintainers_guide():
+    import re
+
+    guide = (CORPUS.parent.parent / "site_src" / "maintainers.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z0-9-]+)`", guide))
+    produced = set()
+    for expected in CORPUS.glob("*.expected.txt"):
+        produced |= set(re.findall(r"\[([a-z0-9-]+)\] Fix:", expected.read_text(encoding="utf-8")))
+    produced |= {
+        "checksum-mismatch",
+        "figure-not-computable",
+        "sheet-value",
+        "sheet-row-too-long",
+        "category-missing",
+        "file-too-large",
+    }
+    assert produced - documented == set()

@@ -63,7 +63,7 @@ def new_round(seed: int = 5, accounts: int = 6, days: int = 6) -> list[dict[str,
                     "pictures": str(rng.randint(1, 9)),
                     "videos": rng.choice(["0", "0", "1"]),
                     "product": rng.choice(["raw", "semi-worked", "worked carved", "worked uncarved"]),
-                    "price_cny": str(rng.randint(300, 4000)) if priced else "",
+                    "price_cny": str(rng.randint(300, 3900)) if priced else "",
                     "weight_g": str(rng.randint(20, 300)) if priced else "",
                     "trader_category": "" if name in seen else categories[names.index(name) % 4],
                 }

@@ -34,7 +34,13 @@ def test_a_bar_on_a_terminal():
 def test_the_build_command_reports_stages_and_a_summary(tmp_path, capsys):
     assert main(["build", "--package", str(REAL_PACKAGE), "--site-dir", str(tmp_path / "site")]) == 0
     err = capsys.readouterr().err
-    for stage in ("validating the package", "computing the findings", "rendering charts (10)", "writing pages (", "moving the new site into place"):
+    for stage in (
+        "validating the package",
+        "computing the findings",
+        "rendering charts (10)",
+        "writing pages (",
+        "moving the new site into place",
+    ):
         assert stage in err
     summary = next(line for line in err.splitlines() if line.startswith("done in "))
     assert "pages: " in summary and "charts: 10" in summary and "releases: " in summary
