@@ -46,6 +46,16 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Structure rules axe files under best practice rather than WCAG: headings in order, one h1,
+# content inside landmarks, tables with headers.
+STRUCTURE = [
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "region",
+    "empty-heading",
+    "empty-table-header",
+]
 
 
 def site_pages(site: Path) -> list[str]:
@@ -188,7 +198,12 @@ def test_axe_finds_no_accessibility_violation_on_any_page(browser, real_site, si
         try:
             visit.page.add_script_tag(path=str(AXE))
             result = visit.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-            violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+            structure = visit.page.evaluate(
+                "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})", STRUCTURE
+            )
+            violations = [
+                (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] + structure["violations"]
+            ]
             if violations:
                 failures[path] = violations
         finally:
