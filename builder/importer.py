@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from builder.csvfiles import read_rows, write_rows
 from builder.problems import Problem
 from builder.pseudonym import key_from_environment, pseudonymise
 from builder.validate import validate
@@ -315,19 +316,6 @@ def content_hash(rows: list[SheetRow]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_table(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
@@ -345,7 +333,7 @@ def merge(
     }
     problems: list[Problem] = []
 
-    s_header, surveys = read_table(data / "surveys.csv")
+    s_header, surveys = read_rows(data / "surveys.csv")
     by_date = {s["date"]: s for s in surveys}
     added_surveys = 0
     for day in sorted({r.date for r in rows}):
@@ -363,7 +351,7 @@ def merge(
         by_date[day.isoformat()] = survey
         added_surveys += 1
 
-    t_header, traders = read_table(data / "traders.csv")
+    t_header, traders = read_rows(data / "traders.csv")
     known = {t["trader_id"]: t for t in traders}
     added_traders = 0
     for row in rows:
@@ -396,8 +384,8 @@ def merge(
         added_traders += 1
     traders = sorted(known.values(), key=lambda t: t["trader_id"])
 
-    a_header, adverts = read_table(data / "adverts.csv")
-    p_header, prices = read_table(data / "prices.csv")
+    a_header, adverts = read_rows(data / "adverts.csv")
+    p_header, prices = read_rows(data / "prices.csv")
     next_advert = max((int(a["advert_id"][1:]) for a in adverts), default=0) + 1
     next_price = max((int(p["price_id"][1:]) for p in prices), default=0) + 1
     added_prices = 0
@@ -424,10 +412,10 @@ def merge(
                 }
             )
             added_prices += 1
-    write_table(data / "surveys.csv", s_header, surveys)
-    write_table(data / "traders.csv", t_header, traders)
-    write_table(data / "adverts.csv", a_header, adverts)
-    write_table(data / "prices.csv", p_header, prices)
+    write_rows(data / "surveys.csv", s_header, surveys)
+    write_rows(data / "traders.csv", t_header, traders)
+    write_rows(data / "adverts.csv", a_header, adverts)
+    write_rows(data / "prices.csv", p_header, prices)
     return ImportResult(added_surveys, added_traders, len(rows), added_prices), problems
 
 

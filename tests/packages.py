@@ -6,12 +6,12 @@ property-based tests (random sizes). Deterministic for a given seed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import random
 from pathlib import Path
 
+from builder.csvfiles import read_rows, write_rows
 from tests.conftest import REAL_PACKAGE
 
 REAL_DATA = REAL_PACKAGE.parent / "data"
@@ -20,19 +20,6 @@ PRODUCTS = ["raw", "semi_worked", "worked_uncarved", "worked_carved"]
 COPIED = ["market_prices", "events", "event_quantities", "transaction_steps", "glossary"]
 REGULAR_WEEKDAYS = (1, 3, 5)
 K = 5  # builder.privacy.DEFAULT_K_ANONYMITY
-
-
-def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write(path: Path, header: list[str], rows: list[dict[str, object]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def write_package(
@@ -80,18 +67,18 @@ def write_package(
         }
         for n, a in enumerate(priced, start=1)
     ]
-    write(folder / "data/surveys.csv", ["survey_id", "date", "week", "kind"], surveys)
-    write(folder / "data/traders.csv", ["trader_id", "category"], trader_rows)
-    write(
+    write_rows(folder / "data/surveys.csv", ["survey_id", "date", "week", "kind"], surveys)
+    write_rows(folder / "data/traders.csv", ["trader_id", "category"], trader_rows)
+    write_rows(
         folder / "data/adverts.csv",
         ["advert_id", "survey_id", "trader_id", "pictures", "videos", "product_type"],
         adverts,
     )
-    write(folder / "data/prices.csv", ["price_id", "advert_id", "product_type", "price_cny", "weight_g"], prices)
+    write_rows(folder / "data/prices.csv", ["price_id", "advert_id", "product_type", "price_cny", "weight_g"], prices)
     for name in COPIED:
         (folder / "data" / f"{name}.csv").write_bytes((REAL_DATA / f"{name}.csv").read_bytes())
-    header, figures = read(REAL_DATA / "published_figures.csv")
-    write(folder / "data/published_figures.csv", header, [f for f in figures if f["comparison"] == "context"])  # type: ignore[misc]
+    header, figures = read_rows(REAL_DATA / "published_figures.csv")
+    write_rows(folder / "data/published_figures.csv", header, [f for f in figures if f["comparison"] == "context"])  # type: ignore[misc]
     descriptor = json.loads(REAL_PACKAGE.read_text(encoding="utf-8"))
     descriptor.update(
         name="generated-test-package",

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -59,12 +60,11 @@ STRUCTURE = [
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every page of the site, as URL paths."""
-    pages = []
-    for html in sorted(site.rglob("index.html")):
-        relative = html.parent.relative_to(site).as_posix()
-        pages.append("/" if relative == "." else f"/{relative}/")
-    return pages
+    """Every page of the site, as URL paths (the same list the page-weight benchmark uses)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from page_weight import pages
+
+    return pages(site)
 
 
 @pytest.fixture(scope="module")
@@ -264,8 +264,6 @@ def test_shutil_found_java_for_the_html_checker():
 
 
 def test_page_weight_is_within_budget(browser, real_site):
-    import sys
-
     sys.path.insert(0, str(ROOT / "bench"))
     from page_weight import BUDGET_KB, TEXT_BUDGET_KB, has_charts, measure, report
 

@@ -7,7 +7,6 @@ output. Examples are derandomised so that CI runs are repeatable.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import tempfile
 from collections import Counter
@@ -16,6 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from builder.csvfiles import read_rows, write_rows
 from builder.site import SiteBuildError, build_site
 from builder.validate import validate
 from tests.conftest import page_text
@@ -32,25 +32,12 @@ SIZES = st.fixed_dictionaries(
 )
 
 
-def rows_of(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def rewrite(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def set_value(resource: str, field: str, value: str):
     def corrupt(root: Path, pick: int) -> str:
         path = root / "data" / f"{resource}.csv"
-        header, rows = rows_of(path)
+        header, rows = read_rows(path)
         rows[pick % len(rows)][field] = value
-        rewrite(path, header, rows)
+        write_rows(path, header, rows)
         return f"data/{resource}.csv"
 
     return corrupt
@@ -58,11 +45,11 @@ def set_value(resource: str, field: str, value: str):
 
 def duplicate_key(root: Path, pick: int) -> str:
     path = root / "data/traders.csv"
-    header, rows = rows_of(path)
+    header, rows = read_rows(path)
     rows[(pick + 1) % len(rows)]["trader_id"] = rows[pick % len(rows)]["trader_id"]
     if pick % len(rows) == (pick + 1) % len(rows):
         rows.append(dict(rows[0]))
-    rewrite(path, header, rows)
+    write_rows(path, header, rows)
     return "data/traders.csv"
 
 
@@ -135,8 +122,8 @@ def test_the_build_is_correct_or_refused_and_never_partial(sizes, corruption, pi
         (site / "previous.html").write_text("the last good site", encoding="utf-8")
         if corruption is None:
             build_site(site_dir=site, package=descriptor)
-            _, adverts = rows_of(descriptor.parent / "data/adverts.csv")
-            _, traders = rows_of(descriptor.parent / "data/traders.csv")
+            _, adverts = read_rows(descriptor.parent / "data/adverts.csv")
+            _, traders = read_rows(descriptor.parent / "data/traders.csv")
             text = page_text(site, ".")
             assert f"{len(adverts):,} ivory adverts recorded" in text
             assert f"followed {len(traders)} WeChat accounts" in text
