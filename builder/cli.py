@@ -42,12 +42,18 @@ def command_validate(args: argparse.Namespace) -> int:
 
 
 def command_audit(args: argparse.Namespace) -> int:
-    from builder.aggregates import aggregate
+    import dataclasses
+
+    from builder.aggregates import aggregate_study
     from builder.audit import audit
     from builder.load import load_valid
 
     package = load_valid(args.package)
-    rows = audit(package["published_figures"], aggregate(package))
+    rows = audit(package["published_figures"], aggregate_study(package))
+    if args.json:
+        json.dump([dataclasses.asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
     width = max(len(r.figure_id) for r in rows)
     for row in rows:
         recomputed = "" if row.recomputed is None else f"{row.recomputed:.4g}"

@@ -83,3 +83,19 @@ def test_the_cli_exits_0_on_the_real_package(capsys):
 
 def test_a_usage_error_exits_2():
     assert main(["validate", "--no-such-flag"]) == 2
+
+
+def test_the_audit_command_lists_every_figure_with_its_status(capsys):
+    import json
+
+    from builder.load import load
+    from tests.conftest import REAL_PACKAGE
+
+    assert main(["audit", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    figures = load(REAL_PACKAGE)["published_figures"]
+    assert [r["figure_id"] for r in rows] == list(figures["figure_id"])
+    assert {r["status"] for r in rows} <= {"reproduced", "within rounding", "as worded", "differs", "context"}
+    assert {r["figure_id"] for r in rows if r["status"] == "differs"} == set(
+        figures.loc[figures["discrepancy"].notna(), "figure_id"]
+    )
