@@ -207,3 +207,27 @@ def test_citation_cff_is_generated_from_the_descriptor(capsys):
     assert cff["version"] == descriptor["version"]
     assert cff["title"] == descriptor["title"]
     assert cff["references"][0]["isbn"] == descriptor["sources"][0]["isbn"]
+
+
+def test_a_release_that_fails_part_way_leaves_nothing_behind(fresh_package, monkeypatch):
+    from pathlib import Path as RealPath
+
+    import builder.release as release_module
+
+    written = []
+    real_write = RealPath.write_bytes
+
+    def failing_write(self, data):
+        written.append(self)
+        if len(written) == 5:
+            raise OSError("disk full")
+        return real_write(self, data)
+
+    monkeypatch.setattr(release_module.Path, "write_bytes", failing_write)
+    with pytest.raises(OSError, match="disk full"):
+        cut_release(fresh_package, "1.0.0")
+    monkeypatch.undo()
+    releases = fresh_package.parent / "releases"
+    assert not (releases / "1.0.0").exists()
+    assert list(releases.iterdir()) == []
+    assert cut_release(fresh_package, "1.0.0").version == "1.0.0"  # and a retry succeeds
