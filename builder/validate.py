@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -51,9 +52,49 @@ HINTS = {
 }
 
 
+# Results by a digest of everything validation reads: a build validates before MkDocs starts
+# and the plugin validates again inside it, and validation is the stage that grows with the
+# package, so identical inputs are validated once per process.
+_validated: dict[str, list[Problem]] = {}
+
+
+def inputs_digest(descriptor_path: Path) -> str | None:
+    """A hash of the package's files, location and settings; None where it is not safe to cache."""
+    try:
+        raw = descriptor_path.read_bytes()
+        descriptor = json.loads(raw)
+        digest = hashlib.sha256(raw)
+        digest.update(str(descriptor_path.resolve()).encode())
+        digest.update(f"{max_resource_bytes()} {os.environ.get('BUILDER_K_ANONYMITY', '')}".encode())
+        root = descriptor_path.parent
+        for extra in ("privacy-allowlist.json",):
+            if (root / extra).is_file():
+                digest.update((root / extra).read_bytes())
+        for resource in descriptor["resources"]:
+            path = root / resource["path"]
+            if path.stat().st_size > max_resource_bytes():
+                return None  # never read an oversized file just to hash it
+            # Where the file really is matters too: a symlink out of the package is refused.
+            digest.update(f"{resource['path']}\0{path.resolve()}\0".encode() + path.read_bytes())
+        return digest.hexdigest()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a broken package is validated afresh every time
+
+
 def validate(descriptor_path: Path) -> list[Problem]:
     """Return every problem with the package at `descriptor_path` (empty if it is valid)."""
     descriptor_path = Path(descriptor_path)
+    key = inputs_digest(descriptor_path)
+    if key is not None and key in _validated:
+        return list(_validated[key])
+    problems = validate_afresh(descriptor_path)
+    if key is not None:
+        _validated[key] = problems
+    return list(problems)
+
+
+def validate_afresh(descriptor_path: Path) -> list[Problem]:
+    """Validate without the memo: every check, every file read."""
     label = descriptor_path.name
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))

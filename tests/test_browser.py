@@ -33,19 +33,14 @@ try:
 except ImportError:  # pragma: no cover - reported by the fixture below
     playwright = None  # type: ignore[assignment]
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+# The page-weight benchmark and these tests launch Chromium the same way.
+from page_weight import ARGS as LAUNCH_ARGS  # noqa: E402
+from page_weight import CHROMIUM  # noqa: E402
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Structure rules axe files under best practice rather than WCAG: headings in order, one h1,
 # content inside landmarks, tables with headers.
@@ -61,7 +56,6 @@ STRUCTURE = [
 
 def site_pages(site: Path) -> list[str]:
     """Every page of the site, as URL paths (the same list the page-weight benchmark uses)."""
-    sys.path.insert(0, str(ROOT / "bench"))
     from page_weight import pages
 
     return pages(site)
@@ -264,7 +258,6 @@ def test_shutil_found_java_for_the_html_checker():
 
 
 def test_page_weight_is_within_budget(browser, real_site):
-    sys.path.insert(0, str(ROOT / "bench"))
     from page_weight import BUDGET_KB, TEXT_BUDGET_KB, has_charts, measure, report
 
     results = measure(real_site, browser)

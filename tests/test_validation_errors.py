@@ -99,3 +99,16 @@ def test_the_audit_command_lists_every_figure_with_its_status(capsys):
     assert {r["figure_id"] for r in rows if r["status"] == "differs"} == set(
         figures.loc[figures["discrepancy"].notna(), "figure_id"]
     )
+
+
+def test_identical_inputs_are_validated_once_and_any_change_is_seen(package_copy, monkeypatch):
+    import builder.validate as validation
+
+    calls = []
+    real = validation.validate_afresh
+    monkeypatch.setattr(validation, "validate_afresh", lambda path: calls.append(path) or real(path))
+    assert validate(package_copy) == [] and validate(package_copy) == []
+    assert len(calls) == 1
+    set_cell(package_copy.parent / "data/adverts.csv", 12, "product_type", "carved")
+    assert [p.code for p in validate(package_copy)] == ["constraint-error"]
+    assert len(calls) == 2
