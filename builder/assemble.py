@@ -7,7 +7,6 @@ leaves the previous site untouched. Nothing here depends on MkDocs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from builder.problems import PackageError
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
 from builder.template import template_csv, template_xlsx
+from builder.timestamps import package_time
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,8 @@ class Assembly:
 
 def build_epoch(descriptor: dict[str, object]) -> int:
     """The build time: SOURCE_DATE_EPOCH if set, else the package's `created`; never the clock."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    created = str(descriptor.get("created", "1970-01-01T00:00:00Z")).replace("Z", "+00:00")
-    return int(dt.datetime.fromisoformat(created).timestamp())
+    moment = package_time(descriptor)
+    return int(moment.timestamp()) if moment else 0
 
 
 def package_files(package: Package, download_dir: str) -> dict[str, bytes]:

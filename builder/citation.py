@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from builder.paths import REPO_ROOT
 from builder.release import templates
+
+CITATION_FILE = REPO_ROOT / "CITATION.cff"
 
 
 def maintainers(descriptor: dict[str, Any]) -> str:
@@ -34,6 +38,20 @@ def render(template: str, descriptor: dict[str, Any]) -> str:
 
 def citation_cff(descriptor: dict[str, Any]) -> str:
     return render("CITATION.cff.j2", descriptor)
+
+
+def citation_for_package(package: Path) -> str:
+    """The CITATION.cff text for the package at `package`."""
+    return citation_cff(json.loads(Path(package).read_text(encoding="utf-8")))
+
+
+def citation_file_is_current(package: Path) -> bool:
+    return CITATION_FILE.is_file() and CITATION_FILE.read_text(encoding="utf-8") == citation_for_package(package)
+
+
+def write_citation_file(package: Path) -> Path:
+    CITATION_FILE.write_text(citation_for_package(package), encoding="utf-8")
+    return CITATION_FILE
 
 
 def plain_citation(descriptor: dict[str, Any]) -> str:

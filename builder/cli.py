@@ -89,7 +89,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
 def command_release(args: argparse.Namespace) -> int:
     from builder import progress
-    from builder.citation import citation_cff
+    from builder.citation import write_citation_file
     from builder.release import ReleaseError, cut_release
 
     reporter = progress.Progress()
@@ -104,7 +104,7 @@ def command_release(args: argparse.Namespace) -> int:
     reporter.summary(f"release {release.version} frozen in {release.path}")
     if Path(args.package).resolve() == DEFAULT_PACKAGE.resolve():
         # CITATION.cff describes the repository's own package, not one elsewhere.
-        write_citation(args.package, citation_cff)
+        write_citation_file(args.package)
         print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
     return 0
 
@@ -125,30 +125,16 @@ def command_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_citation(package: Path, render: object) -> Path:
-    from builder.paths import REPO_ROOT
-
-    descriptor = json.loads(Path(package).read_text(encoding="utf-8"))
-    target = REPO_ROOT / "CITATION.cff"
-    target.write_text(render(descriptor), encoding="utf-8")  # type: ignore[operator]
-    return target
-
-
 def command_citation(args: argparse.Namespace) -> int:
-    from builder.citation import citation_cff
-    from builder.paths import REPO_ROOT
+    from builder.citation import citation_file_is_current, write_citation_file
 
-    descriptor = json.loads(Path(args.package).read_text(encoding="utf-8"))
-    expected = citation_cff(descriptor)
-    target = REPO_ROOT / "CITATION.cff"
     if args.check:
-        if not target.is_file() or target.read_text(encoding="utf-8") != expected:
+        if not citation_file_is_current(args.package):
             print("CITATION.cff is out of date with datapackage.json; run python -m builder citation", file=sys.stderr)
             return DATA_ERROR
         print("CITATION.cff is up to date")
         return 0
-    target.write_text(expected, encoding="utf-8")
-    print(f"wrote {target}")
+    print(f"wrote {write_citation_file(args.package)}")
     return 0
 
 

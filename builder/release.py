@@ -27,6 +27,7 @@ import jinja2
 from builder import progress
 from builder.paths import TEMPLATES
 from builder.problems import Problem
+from builder.timestamps import package_time, source_date_epoch
 from builder.validate import validate
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -94,12 +95,12 @@ def sha256(data: bytes) -> str:
 
 def release_time(descriptor: dict[str, Any]) -> str:
     """`created` of a release: SOURCE_DATE_EPOCH if set, else the package's own; never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if "created" not in descriptor:
+    moment = package_time(descriptor)
+    if moment is None:
         raise ReleaseError('the package has no "created" date; add one to datapackage.json or set SOURCE_DATE_EPOCH')
-    return str(descriptor["created"])
+    if source_date_epoch() is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(descriptor["created"])  # as the maintainer wrote it
 
 
 def frozen_descriptor(descriptor: dict[str, Any], root: Path, version: str, created: str) -> dict[str, Any]:

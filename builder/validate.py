@@ -17,6 +17,7 @@ from typing import Any
 
 from frictionless import Package
 
+from builder.csvfiles import read_rows
 from builder.privacy import privacy_problems
 from builder.problems import Problem
 from builder.recompute import KNOWN_FUNCTIONS, parse_key
@@ -470,12 +471,14 @@ def merged_row_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]
 
 def rule_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
     """Cross-resource rules, run only on a package that Frictionless found valid."""
-    rows = {r["name"]: read_rows(root / r["path"]) for r in descriptor["resources"]}
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
-    problems = survey_calendar_problems(descriptor, rows.get("surveys", []), paths.get("surveys", "surveys"))
-    problems += figure_key_problems(
-        rows.get("published_figures", []), paths.get("published_figures", "published_figures")
-    )
+
+    def rows(name: str) -> list[dict[str, str]]:
+        # Only the resources these rules read: never the (large) adverts file.
+        return read_rows(root / paths[name])[1] if name in paths else []
+
+    problems = survey_calendar_problems(descriptor, rows("surveys"), paths.get("surveys", "surveys"))
+    problems += figure_key_problems(rows("published_figures"), paths.get("published_figures", "published_figures"))
     return problems
 
 
@@ -519,11 +522,6 @@ def consistency_problems(descriptor_path: Path) -> list[Problem]:
                 )
             )
     return problems
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def survey_calendar_problems(descriptor: dict[str, Any], surveys: list[dict[str, str]], path: str) -> list[Problem]:

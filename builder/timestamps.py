@@ -1,0 +1,22 @@
+"""Where the builder's times come from: SOURCE_DATE_EPOCH, else the package; never the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+
+def source_date_epoch() -> int | None:
+    """The SOURCE_DATE_EPOCH of reproducible builds, if set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(value) if value else None
+
+
+def package_time(descriptor: dict[str, Any]) -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH if set, else the package's `created`; None if neither is there."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
+    created = descriptor.get("created")
+    return dt.datetime.fromisoformat(str(created).replace("Z", "+00:00")) if created else None
