@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
 
+from builder.csvfiles import read_rows, write_rows
 from builder.paths import DEFAULT_PACKAGE
 
 REAL_PACKAGE = DEFAULT_PACKAGE
@@ -24,19 +24,13 @@ def package_copy(tmp_path: Path) -> Path:
 
 def set_cell(csv_path: Path, row: int, field: str, value: str) -> None:
     """Overwrite one cell; `row` is the spreadsheet row (the header is row 1)."""
-    with csv_path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-        header = list(rows[0].keys())
+    header, rows = read_rows(csv_path)
     rows[row - 2][field] = value
-    with csv_path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(csv_path, header, rows)
 
 
 def read_cell(csv_path: Path, row: int, field: str) -> str:
-    with csv_path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))[row - 2][field]
+    return str(read_rows(csv_path)[1][row - 2][field])
 
 
 SMALL_PACKAGE = FIXTURES / "small_package" / "datapackage.json"

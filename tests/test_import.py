@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import random
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
+from builder.csvfiles import write_rows
 from builder.importer import ImportError_, import_sheet
 from builder.pseudonym import pseudonymise
 from builder.release import cut_release
@@ -73,10 +73,7 @@ def new_round(seed: int = 5, accounts: int = 6, days: int = 6) -> list[dict[str,
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, header, rows)
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -18,6 +17,7 @@ from frictionless import Package
 
 from builder.aggregates import aggregate
 from builder.cli import main
+from builder.csvfiles import read_rows, write_rows
 from builder.load import load
 from builder.release import ReleaseError, cut_release, list_releases, release_zip, verify_all
 from builder.site import SiteBuildError, build_site
@@ -96,10 +96,8 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
     data = fresh_package.parent / "data"
     # A new survey round after the study period, with two adverts; a reworded glossary
     # definition; and a schema change.
-    with (data / "surveys.csv").open(encoding="utf-8", newline="") as fh:
-        surveys = list(csv.DictReader(fh))
-    with (data / "adverts.csv").open(encoding="utf-8", newline="") as fh:
-        adverts = list(csv.DictReader(fh))
+    survey_header, surveys = read_rows(data / "surveys.csv")
+    advert_header, adverts = read_rows(data / "adverts.csv")
     new_survey = {"survey_id": f"S{len(surveys) + 1:02d}", "date": "2015-08-04", "week": "14", "kind": "regular"}
     surveys.append(new_survey)
     last = adverts[-1]
@@ -107,11 +105,8 @@ def test_a_second_release_lists_what_changed_against_the_first(fresh_package):
         adverts.append(
             {**last, "advert_id": f"A{int(last['advert_id'][1:]) + n:06d}", "survey_id": new_survey["survey_id"]}
         )
-    for name, rows in (("surveys", surveys), ("adverts", adverts)):
-        with (data / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+    write_rows(data / "surveys.csv", survey_header, surveys)
+    write_rows(data / "adverts.csv", advert_header, adverts)
     set_cell(data / "glossary.csv", 3, "definition", "Elephant tusk material.")
     descriptor = json.loads(fresh_package.read_text(encoding="utf-8"))
     adverts_schema = next(r for r in descriptor["resources"] if r["name"] == "adverts")

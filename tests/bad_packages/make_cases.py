@@ -9,7 +9,6 @@ prints for it (checked by tests/test_bad_packages.py).
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -23,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from builder.cli import main as builder  # noqa: E402
+from builder.csvfiles import read_rows, write_rows  # noqa: E402
 from tests.packages import write_package  # noqa: E402
 
 OUTSIDE = HERE / "_outside"
@@ -30,14 +30,9 @@ OUTSIDE = HERE / "_outside"
 
 def edit_rows(root: Path, resource: str, change: Callable[[list[str], list[dict[str, str]]], None]) -> None:
     path = root / "data" / f"{resource}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header, rows = list(reader.fieldnames or []), list(reader)
+    header, rows = read_rows(path)
     change(header, rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, header, rows)
 
 
 def cell(resource: str, row: int, field: str, value: str) -> Callable[[Path], None]:
