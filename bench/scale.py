@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder.aggregates import aggregate  # noqa: E402
 from builder.catalogue import load_catalogue  # noqa: E402
-from builder.charts import build_charts, render  # noqa: E402
-from builder.findings import findings  # noqa: E402
+from builder.charts import ChartKit, render  # noqa: E402
+from builder.figures import FigureSet  # noqa: E402
 from builder.formatting import Formatter  # noqa: E402
-from builder.load import load  # noqa: E402
+from builder.load import open_package  # noqa: E402
 from builder.pages import text_renderer  # noqa: E402
-from builder.validate import validate  # noqa: E402
+from builder.studies.deadly_messaging import STUDY  # noqa: E402
+from builder.validate import validate_afresh  # noqa: E402
 from tests.packages import write_package  # noqa: E402
 
 SURVEYS = 47  # 13 weeks of regular checks plus random ones, as in the report
@@ -48,18 +48,24 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 
 
 def stages(descriptor: Path, repeat: int) -> dict[str, float]:
-    package = load(descriptor)
-    formatter = Formatter(load_catalogue(STRINGS))
+    report = validate_afresh(descriptor, STUDY.checks)
+    strings = load_catalogue(STRINGS)
+    formatter = Formatter(strings)
+    kit = ChartKit(strings, formatter, text_renderer(formatter))
+
+    def aggregate() -> FigureSet:
+        figures = FigureSet(STUDY.figures, STUDY.aggregate(open_package(descriptor), report.settings, report.options))
+        STUDY.views(figures)
+        return figures
 
     def charts() -> None:
-        found = findings(package, aggregate(package))
-        for chart in build_charts(found, load_catalogue(STRINGS), formatter, text_renderer(formatter)).values():
+        figures = aggregate()
+        for chart in STUDY.charts(figures, STUDY.views(figures), kit):
             render(chart)
 
     return {
-        "validate": best_of(repeat, lambda: validate(descriptor)),
-        "load": best_of(repeat, lambda: load(descriptor)),
-        "aggregate+findings": best_of(repeat, lambda: findings(package, aggregate(package))),
+        "validate": best_of(repeat, lambda: validate_afresh(descriptor, STUDY.checks)),
+        "load+aggregate+figures": best_of(repeat, aggregate),
         "charts": best_of(repeat, charts),
     }
 

@@ -1,7 +1,8 @@
-"""Run the pipeline up to the pages: validate, load, aggregate, find, chart, prepare files.
+"""Run the pipeline up to the pages: analysis, views, charts, and every generated file.
 
 Everything is gathered in memory before anything is written, so a problem at any stage
-leaves the previous site untouched. Nothing here depends on MkDocs.
+leaves the previous site untouched. Nothing here depends on MkDocs: the site adapter
+(`builder.site`) hands the files to the site engine and asks the renderer for each page.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder.aggregates import aggregate
+from builder.analysis import Analysis, analyse
 from builder.catalogue import load_catalogue
 from builder.changes import compare
-from builder.charts import RenderedChart, build_charts, enhancement_bundle, render
+from builder.charts import ChartKit, RenderedChart, enhancement_bundle, render
 from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
-from builder.findings import findings
+from builder.config import ReportConfig
 from builder.formatting import Formatter
-from builder.load import Package, load_valid
+from builder.load import Package
 from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
+from builder.printed import FIGURE_ID, VALUE
 from builder.problems import PackageError
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
+from builder.study import Study
 from builder.template import template_csv, template_xlsx
 from builder.timestamps import package_time
 
@@ -54,7 +57,9 @@ def package_files(package: Package, download_dir: str) -> dict[str, bytes]:
     return files
 
 
-def release_pages(package_path: Path, releases: list[Release]) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
+def release_pages(
+    package_path: Path, releases: list[Release], study: Study
+) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
     """Describe every release for the Data pages, and the files served at /releases/VERSION/."""
     infos, files = [], {}
     previous: Release | None = None
@@ -73,6 +78,7 @@ def release_pages(package_path: Path, releases: list[Release]) -> tuple[list[Rel
         downloads = [{"format": "application/zip", "url": folder + release.zip_name}] + [
             {"format": "text/csv", "url": folder + r["path"]} for r in release.descriptor["resources"]
         ]
+        old = None if previous is None else previous.path / "datapackage.json"
         infos.append(
             ReleaseInfo(
                 version=release.version,
@@ -80,9 +86,7 @@ def release_pages(package_path: Path, releases: list[Release]) -> tuple[list[Rel
                 folder_url=folder,
                 zip=ReleaseFile(release.zip_name, folder + release.zip_name, len(archive), sha256(archive)),
                 files=entries,
-                changes=compare(
-                    None if previous is None else previous.path / "datapackage.json", release.path / "datapackage.json"
-                ),
+                changes=compare(old, release.path / "datapackage.json", study),
                 notes=notes_path.read_text(encoding="utf-8") if notes_path.is_file() else None,
                 cite_text=plain_citation(release.descriptor),
                 cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
@@ -109,30 +113,16 @@ def without_checksums(descriptor: dict[str, Any]) -> dict[str, Any]:
     return {**descriptor, "resources": resources}
 
 
-def assemble(
-    package_path: Path, strings_path: Path, cache_dir: Path | None = None, progress: Progress | None = None
-) -> Assembly:
-    """Compute everything the site shows from the package at `package_path`."""
-    progress = progress or Silent()
-    progress.stage("validating the package")
-    progress.count("pages", 0)
-    package = load_valid(package_path)
-    altered = verify_all(package_path)
-    if altered:
-        raise PackageError(altered)
-    releases = list_releases(package_path)
-    progress.stage("computing the findings")
-    agg = aggregate(package)
-    the_findings = findings(package, agg)
-    strings = load_catalogue(strings_path)
-    formatter = Formatter(strings)
-    charts = build_charts(the_findings, strings, formatter, text_renderer(formatter))
-    progress.stage("rendering charts", total=len(charts))
-    progress.count("charts", len(charts))
-    rendered: dict[str, RenderedChart] = {}
-    for name, chart in charts.items():
-        rendered[name] = render(chart, cache_dir)
-        progress.advance()
+def printed_values(analysis: Analysis) -> dict[str, float]:
+    """The report's printed figures by id, as printed (for facts the records cannot recompute)."""
+    name = analysis.study.printed_figures
+    if name is None:
+        return {}
+    table = analysis.package.table(name)
+    return dict(zip(table[FIGURE_ID], table[VALUE].astype(float)))
+
+
+def chart_files(rendered: dict[str, RenderedChart]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, output in sorted(rendered.items()):
         files[f"charts/{name}.svg"] = output.svg.encode("utf-8")
@@ -140,24 +130,55 @@ def assemble(
         files[f"charts/{name}.vl.json"] = output.spec_json.encode("utf-8")
         files[f"charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
         files[f"charts/{name}.csv"] = output.csv.encode("utf-8")
-    files["assets/charts.js"] = enhancement_bundle(cache_dir)
-    files["downloads/monitoring-sheet.csv"] = template_csv()
-    files["downloads/monitoring-sheet.xlsx"] = template_xlsx()
-    version = package.descriptor["version"]
-    download_dir = f"downloads/{version}/"
+    return files
+
+
+def assemble(config: ReportConfig, study: Study, progress: Progress | None = None) -> Assembly:
+    """Compute everything the site shows from the configured package."""
+    progress = progress or Silent()
+    progress.stage("validating the package")
+    progress.count("pages", 0)
+    analysis = analyse(config.package, study)
+    altered = verify_all(config.package)
+    if altered:
+        raise PackageError(altered)
+    releases = list_releases(config.package)
+    progress.stage("computing the findings")
+    strings = load_catalogue(config.strings)
+    formatter = Formatter(strings)
+    views = study.views(analysis.figures)
+    kit = ChartKit(strings, formatter, text_renderer(formatter))
+    charts = {chart.name: chart for chart in study.charts(analysis.figures, views, kit)}
+    progress.stage("rendering charts", total=len(charts))
+    progress.count("charts", len(charts))
+    rendered: dict[str, RenderedChart] = {}
+    cache = config.cache_dir / "chart-cache"
+    for name, chart in charts.items():
+        rendered[name] = render(chart, cache)
+        progress.advance()
+    files = chart_files(rendered)
+    files["assets/charts.js"] = enhancement_bundle(cache)
+    if study.sheet is not None:
+        files["downloads/monitoring-sheet.csv"] = template_csv(study.sheet)
+        files["downloads/monitoring-sheet.xlsx"] = template_xlsx(study.sheet)
+    package = analysis.package
+    download_dir = f"downloads/{package.descriptor['version']}/"
     files.update(package_files(package, download_dir))
     progress.stage("preparing releases", total=len(releases))
-    release_infos, served = release_pages(package_path, releases)
+    release_infos, served = release_pages(config.package, releases, study)
     progress.advance(len(releases))
     progress.count("releases", len(releases))
     files.update(served)
     epoch = build_epoch(package.descriptor)
-    rows = {name: len(table) for name, table in package.tables.items()}
+    rows = {name: package.rows(name) for name in package.names}
     context = SiteContext(
-        f=the_findings,
+        views=views,
+        figures=analysis.figures,
+        printed=printed_values(analysis),
+        audit=analysis.audit,
         strings=strings,
         package=package_info(package.descriptor, rows, download_dir),
-        built=formatter.date(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),
+        built=formatter.day(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),
         charts=charts,
         rendered=rendered,
         releases=release_infos,

@@ -1,4 +1,4 @@
-"""Compare every published figure with the value the records give."""
+"""Compare every printed figure with the value its registered figure gives from the records."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from builder.aggregates import Aggregates
-from builder.recompute import KeyError_, Summary, recompute
+from builder import printed as P
+from builder.errors import ENGINE_ERRORS
+from builder.figures import FigureError, FigureSet, Key, Summary
+from builder.problems import Problem
 
 REPRODUCED, WITHIN_ROUNDING, AS_WORDED, DIFFERS, CONTEXT, NOT_COMPUTABLE = (
     "reproduced",
@@ -23,7 +25,7 @@ EPSILON = 1e-9
 
 @dataclass(frozen=True)
 class AuditRow:
-    """One published figure beside its recomputation. Plain values only, no prose."""
+    """One printed figure beside its recomputation. Plain values only, no prose."""
 
     figure_id: str
     measures: str
@@ -40,6 +42,7 @@ class AuditRow:
     status: str
     discrepancy: str | None
     problem: str | None = None  # why the key could not be evaluated on this package
+    key: str | None = None  # the registered figure that recomputes it, canonical
 
     @property
     def difference(self) -> float | None:
@@ -51,74 +54,102 @@ def optional(value: object) -> float | None:
 
 
 def judge_value(figure: pd.Series, recomputed: float) -> str:
-    published, comparison = float(figure["value"]), figure["comparison"]
+    published, comparison = float(figure[P.VALUE]), figure[P.COMPARISON]
     difference = abs(recomputed - published)
-    if comparison == "rounded":
+    if comparison == P.ROUNDED:
         if difference <= EPSILON:
             return REPRODUCED
-        return WITHIN_ROUNDING if difference <= float(figure["precision"]) / 2 + EPSILON else DIFFERS
-    if comparison == "about":
-        return AS_WORDED if difference <= float(figure["tolerance"]) + EPSILON else DIFFERS
-    if comparison == "more_than":
+        return WITHIN_ROUNDING if difference <= float(figure[P.PRECISION]) / 2 + EPSILON else DIFFERS
+    if comparison == P.ABOUT:
+        return AS_WORDED if difference <= float(figure[P.TOLERANCE]) + EPSILON else DIFFERS
+    if comparison == P.MORE_THAN:
         return AS_WORDED if recomputed > published else DIFFERS
     return AS_WORDED if recomputed < published else DIFFERS
 
 
+def judge_spread(figure: pd.Series, sd: float | None) -> str:
+    if sd is None:
+        return DIFFERS
+    gap = abs(sd - float(figure[P.UNCERTAINTY]))
+    if gap <= EPSILON:
+        return REPRODUCED
+    return WITHIN_ROUNDING if gap <= float(figure[P.PRECISION]) / 2 + EPSILON else DIFFERS
+
+
 def judge_summary(figure: pd.Series, result: Summary) -> str:
     statuses = [judge_value(figure, result.mean)]
-    if not pd.isna(figure["uncertainty"]):
-        gap = abs(result.sd - float(figure["uncertainty"]))
-        statuses.append(
-            REPRODUCED
-            if gap <= EPSILON
-            else WITHIN_ROUNDING
-            if gap <= float(figure["precision"]) / 2 + EPSILON
-            else DIFFERS
-        )
-    if not pd.isna(figure["sample_size"]):
-        statuses.append(REPRODUCED if result.n == int(figure["sample_size"]) else DIFFERS)
+    if not pd.isna(figure[P.UNCERTAINTY]):
+        statuses.append(judge_spread(figure, result.sd))
+    if not pd.isna(figure[P.SAMPLE_SIZE]):
+        statuses.append(REPRODUCED if result.n == int(figure[P.SAMPLE_SIZE]) else DIFFERS)
     order = [REPRODUCED, WITHIN_ROUNDING, AS_WORDED, DIFFERS]
     return max(statuses, key=order.index)
 
 
-def audit_row(figure: pd.Series, agg: Aggregates) -> AuditRow:
+def audit_row(figure: pd.Series, figures: FigureSet) -> AuditRow:
     recomputed = uncertainty = n = None
-    status, problem = CONTEXT, None
-    if not pd.isna(figure["recompute"]):
+    status, problem, key = CONTEXT, None, None
+    if not pd.isna(figure[P.RECOMPUTE]):
         try:
-            result: float | Summary | None = recompute(agg, figure["recompute"])
-        except KeyError_ as error:
+            parsed: Key = figures.registry.parse(figure[P.RECOMPUTE])
+            key = str(parsed)
+            result = figures.value(parsed)
+        except FigureError as error:
             result, status, problem = None, NOT_COMPUTABLE, str(error)
-        if result is None:
-            pass
-        elif isinstance(result, Summary):
+        if isinstance(result, Summary):
             recomputed, uncertainty, n = result.mean, result.sd, result.n
             status = judge_summary(figure, result)
-        else:
+        elif result is not None:
             recomputed = float(result)
             status = judge_value(figure, recomputed)
     return AuditRow(
-        figure_id=figure["figure_id"],
-        measures=figure["measures"],
-        location=figure["location"],
-        printed_as=figure["printed_as"],
-        unit=figure["unit"],
-        comparison=figure["comparison"],
-        published=float(figure["value"]),
-        published_uncertainty=optional(figure["uncertainty"]),
-        published_n=None if pd.isna(figure["sample_size"]) else int(figure["sample_size"]),
+        figure_id=figure[P.FIGURE_ID],
+        measures=figure[P.MEASURES],
+        location=figure[P.LOCATION],
+        printed_as=figure[P.PRINTED_AS],
+        unit=figure[P.UNIT],
+        comparison=figure[P.COMPARISON],
+        published=float(figure[P.VALUE]),
+        published_uncertainty=optional(figure[P.UNCERTAINTY]),
+        published_n=None if pd.isna(figure[P.SAMPLE_SIZE]) else int(figure[P.SAMPLE_SIZE]),
         recomputed=recomputed,
         recomputed_uncertainty=uncertainty if uncertainty is None or not math.isnan(uncertainty) else None,
         recomputed_n=n,
         status=status,
-        discrepancy=None if pd.isna(figure["discrepancy"]) else figure["discrepancy"],
+        discrepancy=None if pd.isna(figure[P.DISCREPANCY]) else figure[P.DISCREPANCY],
         problem=problem,
+        key=key,
     )
 
 
-def audit(figures: pd.DataFrame, agg: Aggregates) -> list[AuditRow]:
-    """Audit every published figure, in the order of the published_figures resource."""
-    return [audit_row(figure, agg) for _, figure in figures.iterrows()]
+def audit(table: pd.DataFrame, figures: FigureSet) -> list[AuditRow]:
+    """Audit every printed figure, in the order of the printed-figures resource."""
+    return [audit_row(figure, figures) for _, figure in table.iterrows()]
 
 
-__all__ = ["AuditRow", "KeyError_", "audit"]
+def contradictions(rows: list[AuditRow], path: str) -> list[Problem]:
+    """Printed figures the records contradict without an explanation, or cannot recompute.
+
+    A corrected record can silently move a total away from the figure the report printed;
+    the build stops until someone explains it in the discrepancy column.
+    """
+    problems = []
+    for row_number, row in enumerate(rows, start=2):
+        if row.status == DIFFERS and not row.discrepancy:
+            problems.append(
+                ENGINE_ERRORS["figure-contradicted"].at(
+                    path,
+                    row_number,
+                    P.VALUE,
+                    figure_id=row.figure_id,
+                    printed_as=row.printed_as,
+                    recomputed=row.recomputed if row.recomputed is not None else float("nan"),
+                )
+            )
+        elif row.status == NOT_COMPUTABLE:
+            problems.append(
+                ENGINE_ERRORS["figure-not-computable"].at(
+                    path, row_number, P.RECOMPUTE, figure_id=row.figure_id, reason=row.problem
+                )
+            )
+    return problems

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.aggregates import aggregate
-from builder.findings import Findings, findings
-from builder.load import load
+from builder.analysis import analyse
+from builder.figures import Figure, Summary
+from builder.study import Study
 
 
 @dataclass(frozen=True)
@@ -69,31 +69,17 @@ class PackageChanges:
         )
 
 
-def headline_figures(f: Findings) -> dict[str, float | None]:
-    """The findings a reader would cite, by a stable key (labels live in the templates)."""
-    groups = f.concentration.groups
-    figures: dict[str, float | None] = {
-        "traders": f.study.traders,
-        "surveys": f.study.surveys,
-        "weeks": f.study.weeks,
-        "adverts": f.volume.adverts,
-        "pictures": f.volume.pictures,
-        "videos": f.volume.videos,
-        "adverts_per_survey": round(f.volume.per_survey["adverts"].mean, 4),
-        "sharpest_weekly_fall_pct": round(f.volume.fall.adverts_pct, 4) if f.volume.fall else None,
-        "top_group_adverts_share_pct": round(groups[-1].adverts_share_pct, 4) if groups else None,
-        "worked_pct": round(f.worked_pct, 4),
-        "priced_items": f.prices.items,
-        "worked_price_gap_pct": None if f.prices.pooled_gap_pct is None else round(f.prices.pooled_gap_pct, 4),
-    }
-    for price in f.prices.by_type:
-        figures[f"price_{price.product_type}"] = round(price.mean, 4)
-    return figures
+def headline_value(figure: Figure | None) -> float | None:
+    if figure is None or figure.value is None:
+        return None
+    value = figure.value.mean if isinstance(figure.value, Summary) else figure.value
+    return value if isinstance(value, int) else round(float(value), 4)
 
 
-def package_findings(descriptor_path: Path) -> Findings:
-    package = load(descriptor_path)
-    return findings(package, aggregate(package))
+def headline_figures(descriptor_path: Path, study: Study) -> dict[str, float | None]:
+    """The findings a reader would cite, by the study's stable names (labels live in the catalogue)."""
+    analysis = analyse(descriptor_path, study)
+    return {name: headline_value(figure) for name, figure in study.headline(analysis.figures).items()}
 
 
 def count_rows(data: bytes) -> int:
@@ -147,7 +133,7 @@ def row_changes(name: str, old_root: Path, old: dict[str, Any], new_root: Path, 
     )
 
 
-def compare(old_path: Path | None, new_path: Path, version: str | None = None) -> PackageChanges:
+def compare(old_path: Path | None, new_path: Path, study: Study, version: str | None = None) -> PackageChanges:
     """Changes from the package at `old_path` (None: no previous release) to `new_path`."""
     new_descriptor = json.loads(Path(new_path).read_text(encoding="utf-8"))
     version = version or str(new_descriptor["version"])
@@ -164,7 +150,7 @@ def compare(old_path: Path | None, new_path: Path, version: str | None = None) -
         row_changes(name, Path(old_path).parent, old_resources[name], Path(new_path).parent, new_resources[name])
         for name in sorted(set(old_resources) & set(new_resources))
     ]
-    before, after = headline_figures(package_findings(old_path)), headline_figures(package_findings(new_path))
+    before, after = headline_figures(Path(old_path), study), headline_figures(Path(new_path), study)
     moved = [
         FigureChange(k, before.get(k), after.get(k))
         for k in sorted(set(before) | set(after))

@@ -1,18 +1,22 @@
 """Command line: parse arguments, call one library function, turn problems into exit codes.
 
-Exit codes: 0 success, 1 a problem in the data, 2 a usage error.
+Every command finds the study, package and strings in the site's mkdocs.yml (`--config`,
+default: this repository's). Exit codes: 0 success, 1 a problem in the data, 2 a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from builder.config import ConfigError, ReportConfig, read_config
 from builder.paths import CONFIG_FILE, DEFAULT_PACKAGE
 from builder.problems import PackageError, Problem
+from builder.study import StudyLoadError
 
 DATA_ERROR, USAGE_ERROR = 1, 2
 
@@ -27,34 +31,33 @@ def report(problems: list[Problem], as_json: bool) -> None:
     print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
 
 
-def command_validate(args: argparse.Namespace) -> int:
-    from builder.validate import validate
+def configured(args: argparse.Namespace) -> ReportConfig:
+    """The report's configuration, with the package given on the command line if any."""
+    return read_config(args.config).with_package(getattr(args, "package", None))
 
-    problems = validate(args.package)
+
+def command_validate(args: argparse.Namespace) -> int:
+    from builder.analysis import problems_of
+
+    config = configured(args)
+    problems = problems_of(config.package, config.study())
     if problems:
         report(problems, args.json)
         return DATA_ERROR
-    if args.json:
-        print("[]")
-    else:
-        print(f"{args.package}: valid")
+    print("[]" if args.json else f"{args.package or config.package}: valid")
     return 0
 
 
 def command_audit(args: argparse.Namespace) -> int:
-    import dataclasses
+    from builder.analysis import analyse
 
-    from builder.aggregates import aggregate_study
-    from builder.audit import audit
-    from builder.load import load_valid
-
-    package = load_valid(args.package)
-    rows = audit(package["published_figures"], aggregate_study(package))
+    config = configured(args)
+    rows = analyse(config.package, config.study()).audit
     if args.json:
         json.dump([dataclasses.asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
-    width = max(len(r.figure_id) for r in rows)
+    width = max((len(r.figure_id) for r in rows), default=0)
     for row in rows:
         recomputed = "" if row.recomputed is None else f"{row.recomputed:.4g}"
         print(f"{row.figure_id:<{width}}  {row.printed_as:>22}  {recomputed:>12}  {row.status}")
@@ -88,23 +91,23 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_release(args: argparse.Namespace) -> int:
-    from builder import progress
+    from builder.catalogue import load_catalogue
     from builder.citation import write_citation_file
+    from builder.progress import Progress
     from builder.release import ReleaseError, cut_release
 
-    reporter = progress.Progress()
-    progress.use(reporter)
+    config = configured(args)
+    labels = load_catalogue(config.strings)["labels"].get("headline", {})
+    reporter = Progress()
     try:
-        release = cut_release(args.package, args.version)
+        release = cut_release(config.package, args.version, config.study(), labels, reporter)
     except ReleaseError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return DATA_ERROR
-    finally:
-        progress.use(progress.Silent())
     reporter.summary(f"release {release.version} frozen in {release.path}")
-    if Path(args.package).resolve() == DEFAULT_PACKAGE.resolve():
+    if config.package == DEFAULT_PACKAGE.resolve():
         # CITATION.cff describes the repository's own package, not one elsewhere.
-        write_citation_file(args.package)
+        write_citation_file(config.package)
         print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
     return 0
 
@@ -112,15 +115,16 @@ def command_release(args: argparse.Namespace) -> int:
 def command_verify(args: argparse.Namespace) -> int:
     from builder.release import ReleaseError, list_releases, verify_all
 
+    package = configured(args).package
     try:
-        problems = verify_all(args.package, args.version)
+        problems = verify_all(package, args.version)
     except ReleaseError as error:
         print(f"verify: {error}", file=sys.stderr)
         return USAGE_ERROR
     if problems:
         report(problems, args.json)
         return DATA_ERROR
-    checked = [r.version for r in list_releases(args.package) if args.version in (None, r.version)]
+    checked = [r.version for r in list_releases(package) if args.version in (None, r.version)]
     print(f"verified {len(checked)} release(s): {', '.join(checked) or 'none'}")
     return 0
 
@@ -128,26 +132,28 @@ def command_verify(args: argparse.Namespace) -> int:
 def command_citation(args: argparse.Namespace) -> int:
     from builder.citation import citation_file_is_current, write_citation_file
 
+    package = configured(args).package
     if args.check:
-        if not citation_file_is_current(args.package):
+        if not citation_file_is_current(package):
             print("CITATION.cff is out of date with datapackage.json; run python -m builder citation", file=sys.stderr)
             return DATA_ERROR
         print("CITATION.cff is up to date")
         return 0
-    print(f"wrote {write_citation_file(args.package)}")
+    print(f"wrote {write_citation_file(package)}")
     return 0
 
 
 def command_import(args: argparse.Namespace) -> int:
-    from builder.importer import ImportError_, import_sheet
+    from builder.importer import NoSheetSpec, SheetRefused, import_sheet
     from builder.pseudonym import MissingKeyError
 
+    config = configured(args)
     try:
-        result = import_sheet(args.sheet, args.package, args.key_env)
-    except MissingKeyError as error:
+        result = import_sheet(args.sheet, config.package, args.key_env, config.study())
+    except (MissingKeyError, NoSheetSpec) as error:
         print(f"import refused: {error}", file=sys.stderr)
         return USAGE_ERROR
-    except ImportError_ as error:
+    except SheetRefused as error:
         report(error.problems, args.json)
         return DATA_ERROR
     except FileNotFoundError as error:
@@ -158,21 +164,48 @@ def command_import(args: argparse.Namespace) -> int:
     if result.already_imported:
         print(f"{args.sheet}: already imported; nothing changed")
     else:
-        print(
-            f"{args.sheet}: imported {result.adverts_added} adverts ({result.surveys_added} new surveys, "
-            f"{result.traders_added} new traders, {result.prices_added} prices); the package is valid"
-        )
+        print(f"{args.sheet}: {result.summary}; the package is valid")
     return 0
 
 
 def command_template(args: argparse.Namespace) -> int:
     from builder.template import template_csv, template_xlsx
 
+    sheet = configured(args).study().sheet
+    if sheet is None:
+        print("this study does not use monitoring sheets", file=sys.stderr)
+        return USAGE_ERROR
     args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "monitoring-sheet.csv").write_bytes(template_csv())
-    (args.output / "monitoring-sheet.xlsx").write_bytes(template_xlsx())
+    (args.output / "monitoring-sheet.csv").write_bytes(template_csv(sheet))
+    (args.output / "monitoring-sheet.xlsx").write_bytes(template_xlsx(sheet))
     print(f"wrote {args.output / 'monitoring-sheet.csv'} and {args.output / 'monitoring-sheet.xlsx'}")
     return 0
+
+
+def command_errors(args: argparse.Namespace) -> int:
+    for code in configured(args).study().all_errors:
+        print(f"{code.code}\t{code.meaning}\t{code.remedy}")
+    return 0
+
+
+def add(
+    commands: argparse._SubParsersAction, name: str, run: object, help: str, **package: object
+) -> argparse.ArgumentParser:
+    """A subcommand with the options every command shares: the site's config and the package."""
+    command = commands.add_parser(name, help=help)
+    command.add_argument(
+        "--config", type=Path, default=CONFIG_FILE, help="the site's mkdocs.yml (default: this repository's)"
+    )
+    if package.get("positional"):
+        command.add_argument(
+            "package", nargs="?", type=Path, default=None, help="datapackage.json (default: the site's)"
+        )
+    elif package.get("option", True):
+        command.add_argument("--package", type=Path, default=None, help="datapackage.json (default: the site's)")
+    if package.get("json"):
+        command.add_argument("--json", action="store_true", help="print as JSON for tools")
+    command.set_defaults(run=run)
+    return command
 
 
 def parser() -> argparse.ArgumentParser:
@@ -180,63 +213,34 @@ def parser() -> argparse.ArgumentParser:
         prog="builder", description="Build the report site and dataset releases from a data package."
     )
     commands = main.add_subparsers(dest="command", required=True)
-
-    validate = commands.add_parser("validate", help="check a data package and report every problem")
-    validate.add_argument("package", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="path of datapackage.json")
-    validate.add_argument("--json", action="store_true", help="print problems as JSON for tools")
-    validate.set_defaults(run=command_validate)
-
-    audit = commands.add_parser("audit", help="compare each published figure with the records")
-    audit.add_argument("package", nargs="?", type=Path, default=DEFAULT_PACKAGE)
-    audit.add_argument("--json", action="store_true")
-    audit.set_defaults(run=command_audit)
-
-    build = commands.add_parser("build", help="run the whole pipeline and build the static site")
-    build.add_argument(
-        "--package",
-        type=Path,
-        default=None,
-        help="datapackage.json to build from (default: extra.data_package in mkdocs.yml)",
+    add(
+        commands,
+        "validate",
+        command_validate,
+        "check a data package and report every problem",
+        positional=True,
+        json=True,
     )
+    add(commands, "audit", command_audit, "compare each printed figure with the records", positional=True, json=True)
+    build = add(commands, "build", command_build, "run the whole pipeline and build the static site")
     build.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     build.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
-    build.add_argument(
-        "--config", type=Path, default=CONFIG_FILE, help="the report's mkdocs.yml (default: this repository's)"
-    )
-    build.set_defaults(run=command_build)
-
-    serve = commands.add_parser("serve", help="preview the site with live reload")
-    serve.add_argument("--package", type=Path, default=None)
+    serve = add(commands, "serve", command_serve, "preview the site with live reload")
     serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
-    serve.add_argument("--config", type=Path, default=CONFIG_FILE, help="the report's mkdocs.yml")
-    serve.set_defaults(run=command_serve)
-
-    release = commands.add_parser("release", help="freeze the package as a new, checksummed release")
+    release = add(commands, "release", command_release, "freeze the package as a new, checksummed release")
     release.add_argument("version", help="the new version, MAJOR.MINOR.PATCH, greater than the last release")
-    release.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
-    release.set_defaults(run=command_release)
-
-    verify = commands.add_parser("verify", help="recheck frozen releases against their checksums")
+    verify = add(commands, "verify", command_verify, "recheck frozen releases against their checksums", json=True)
     verify.add_argument("version", nargs="?", default=None, help="one release (default: all)")
-    verify.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
-    verify.add_argument("--json", action="store_true")
-    verify.set_defaults(run=command_verify)
-
-    citation = commands.add_parser("citation", help="write CITATION.cff from datapackage.json")
-    citation.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
+    citation = add(commands, "citation", command_citation, "write CITATION.cff from datapackage.json")
     citation.add_argument("--check", action="store_true", help="only check that CITATION.cff is up to date")
-    citation.set_defaults(run=command_citation)
-
-    sheet = commands.add_parser("import", help="add a monitoring sheet (CSV or XLSX) to the package")
-    sheet.add_argument("sheet", type=Path, help="the monitoring sheet, one row per advert")
+    sheet = add(commands, "import", command_import, "add a monitoring sheet (CSV or XLSX) to the package", json=True)
+    sheet.add_argument("sheet", type=Path, help="the monitoring sheet, one row per record")
     sheet.add_argument("--key-env", required=True, help="environment variable holding the secret pseudonymisation key")
-    sheet.add_argument("--package", type=Path, default=DEFAULT_PACKAGE)
-    sheet.add_argument("--json", action="store_true")
-    sheet.set_defaults(run=command_import)
-
-    template = commands.add_parser("template", help="write the monitoring-sheet template (CSV and XLSX)")
+    template = add(
+        commands, "template", command_template, "write the monitoring-sheet template (CSV and XLSX)", option=False
+    )
     template.add_argument("output", type=Path, nargs="?", default=Path("."), help="folder to write into")
-    template.set_defaults(run=command_template)
+    add(commands, "errors", command_errors, "list every error code with its meaning and remedy", option=False)
     return main
 
 
@@ -247,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR if exit_.code else 0
     try:
         return int(args.run(args))
+    except (ConfigError, StudyLoadError) as error:
+        print(f"{error}", file=sys.stderr)
+        return USAGE_ERROR
     except PackageError as error:
         report(error.problems, getattr(args, "json", False))
         return DATA_ERROR

@@ -6,7 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from builder.recompute import Summary
+from builder.figures import Figure, Summary
+
+
+def unwrap(value: Any) -> Any:
+    """The plain value of a figure (formats print values, whatever carries them)."""
+    return value.value if isinstance(value, Figure) else value
 
 
 class Formatter:
@@ -16,7 +21,8 @@ class Formatter:
         self.spec = catalogue["format"]
         self.labels = catalogue["labels"]
 
-    def number(self, value: float | None, decimals: int = 0) -> str:
+    def number(self, value: Any, decimals: int = 0) -> str:
+        value = unwrap(value)
         if value is None:
             return "–"
         text = f"{float(value):,.{decimals}f}"
@@ -24,8 +30,9 @@ class Formatter:
         whole = whole.replace(",", self.spec["thousands"])
         return whole + (self.spec["decimal"] + fraction if fraction else "")
 
-    def signed(self, value: float, decimals: int = 0) -> str:
+    def signed(self, value: Any, decimals: int = 0) -> str:
         """A difference with its sign; zero once rounded is shown as plain 0, never -0."""
+        value = unwrap(value)
         if round(value, decimals) == 0:
             return self.number(0, decimals)
         return ("+" if value > 0 else "−") + self.number(abs(value), decimals)
@@ -38,16 +45,24 @@ class Formatter:
             value, unit = value / 1000, unit + 1
         return f"{self.number(value, 0 if unit == 0 or value >= 100 else 1)} {units[unit]}"
 
-    def percent(self, value: float | None, decimals: int = 0) -> str:
+    def percent(self, value: Any, decimals: int = 0) -> str:
+        value = unwrap(value)
         return "–" if value is None else self.spec["percent"].format(value=self.number(value, decimals))
 
-    def mean_sd(self, summary: Summary, decimals: int = 1) -> str:
+    def scaled(self, value: Any, scale: str, decimals: int = 0) -> str:
+        """A large number in words: 650 million, 11 billion (the scales are the catalogue's)."""
+        power, template = self.spec["scales"][scale]
+        return str(template).format(value=self.number(float(unwrap(value)) / 10 ** int(power), decimals))
+
+    def mean_sd(self, summary: Any, decimals: int = 1) -> str:
+        summary = unwrap(summary)
+        assert isinstance(summary, Summary)
         return self.spec["mean_sd"].format(
             mean=self.number(summary.mean, decimals), sd=self.number(summary.sd, decimals)
         )
 
-    def date(self, day: dt.date) -> str:
-        return self.spec["date"].format(
+    def day(self, day: dt.date) -> str:
+        return self.spec["day"].format(
             day=day.day, month=self.spec["months"][day.month - 1], year=day.year, month_number=day.month
         )
 
@@ -57,10 +72,10 @@ class Formatter:
         )
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
-        return self.spec["range"].format(start=self.date(start), end=self.date(end))
+        return self.spec["range"].format(start=self.day(start), end=self.day(end))
 
-    def week(self, number: int) -> str:
-        return self.spec["week"].format(n=number)
+    def study_week(self, number: Any) -> str:
+        return self.spec["study_week"].format(n=unwrap(number))
 
     def weekdays(self, names: list[str] | tuple[str, ...]) -> str:
         return self.join([self.spec["weekdays"][n] for n in names])
@@ -78,12 +93,13 @@ class Formatter:
         return {
             "number": self.number,
             "percent": self.percent,
+            "scaled": self.scaled,
             "signed": self.signed,
             "size": self.size,
             "mean_sd": self.mean_sd,
-            "date": self.date,
+            "day": self.day,
             "month_day": self.month_day,
-            "week": self.week,
+            "study_week": self.study_week,
             "weekdays": self.weekdays,
             "and_join": self.join,
             "label": self.label,

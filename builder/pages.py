@@ -1,21 +1,24 @@
 """The words: render Markdown pages written as Jinja2 templates from the findings.
 
-Pages see typed findings, rendered charts and the package's descriptor; they never read a
-CSV or call pandas. Values are HTML-escaped on the way in (autoescape), so a glossary
-entry or event description that contains markup shows as text.
+Pages see the study's views (typed findings made of registered figures), the figures
+themselves, the audit, rendered charts and the package's descriptor; they never read a CSV
+or call pandas. Values are HTML-escaped on the way in (autoescape), so a glossary entry or
+event description that contains markup shows as text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from builder.audit import AuditRow
 from builder.charts import Chart, RenderedChart
-from builder.findings import Findings
+from builder.figures import FigureSet
 from builder.formatting import Formatter
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
@@ -86,7 +89,10 @@ class ReleaseInfo:
 class SiteContext:
     """Everything a page template may use."""
 
-    f: Findings
+    views: Mapping[str, Any]  # the study's template context (its findings)
+    figures: FigureSet
+    printed: dict[str, float]  # printed figure id -> value as printed
+    audit: list[AuditRow]
     strings: dict[str, Any]
     package: PackageInfo
     built: str  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
@@ -195,7 +201,10 @@ class PageRenderer:
         self.page_has_charts = False  # the enhancement script goes on chart pages only, once
         template = self.env.from_string(source)
         return template.render(
-            f=self.context.f,
+            **self.context.views,
+            fig=self.context.figures,
+            printed=self.context.printed,
+            audit=self.context.audit,
             s=self.context.strings,
             package=self.context.package,
             built=self.context.built,

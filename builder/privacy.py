@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from builder.errors import ENGINE_ERRORS
 from builder.problems import Problem
 
 ALLOWLIST = "privacy-allowlist.json"
@@ -85,16 +86,6 @@ def findings_in(text: str) -> Iterator[tuple[str, str]]:
         yield "qq-number", match.group(0)
 
 
-KIND_TEXT = {
-    "phone-number": ("a phone number", "remove it: contact details are never published"),
-    "identity-number": ("a PRC identity number", "remove it: identity numbers are never published"),
-    "email-address": ("an e-mail address", "remove it: contact details are never published"),
-    "url": ("a web address", "remove the link; cite sources in the descriptor's sources instead"),
-    "wechat-id": ("a WeChat id", "remove it; traders appear only under their pseudonymous ids"),
-    "qq-number": ("a QQ number", "remove it: account numbers are never published"),
-}
-
-
 def load_waivers(root: Path) -> list[Waiver]:
     path = root / ALLOWLIST
     if not path.is_file():
@@ -124,29 +115,12 @@ def scan_resource(root: Path, resource: dict[str, Any], waivers: list[Waiver]) -
                     continue
                 if value.startswith(FORMULA_START):
                     problems.append(
-                        Problem(
-                            resource["path"],
-                            row_number,
-                            field,
-                            "formula-cell",
-                            f"the cell starts with {value[0]!r}, which a spreadsheet runs as a formula",
-                            "remove the leading character, or reword the text",
-                        )
+                        ENGINE_ERRORS["formula-cell"].at(resource["path"], row_number, field, first=value[0])
                     )
                 if waived(waivers, resource["name"], field, value):
                     continue
                 for kind, found in findings_in(value):
-                    what, hint = KIND_TEXT[kind]
-                    problems.append(
-                        Problem(
-                            resource["path"],
-                            row_number,
-                            field,
-                            kind,
-                            f"the cell contains {what} ({found!r}), which must never be published",
-                            f"{hint}; if it is not personal data, add a reviewed entry to {ALLOWLIST}",
-                        )
-                    )
+                    problems.append(ENGINE_ERRORS[kind].at(resource["path"], row_number, field, found=found))
     return problems
 
 
@@ -162,13 +136,14 @@ def small_groups(root: Path, resource: dict[str, Any], k: int) -> list[Problem]:
     with (root / resource["path"]).open(encoding="utf-8", newline="") as fh:
         groups = Counter(tuple(row[f] for f in fields) for row in csv.DictReader(fh))
     return [
-        Problem(
+        ENGINE_ERRORS["small-group"].at(
             resource["path"],
             None,
             ", ".join(fields),
-            "small-group",
-            f"only {size} record(s) have {dict(zip(fields, values))}, fewer than k = {k}: so few could single out an account",
-            f"merge that value into a broader one, or stop publishing {', '.join(fields)}",
+            size=size,
+            values=dict(zip(fields, values)),
+            k=k,
+            fields=", ".join(fields),
         )
         for values, size in sorted(groups.items())
         if size < k

@@ -1,8 +1,16 @@
-"""Typed problems found in a data package, each naming where it is and what to do."""
+"""Typed problems found in a data package, each naming where it is and what to do.
+
+Every kind of problem is an `ErrorCode`, defined once with its meaning, a message template
+and a fix template; a `Problem` is one occurrence of a code at a place. The engine's codes
+live in `builder.errors`; a study adds its own. The maintainers' guide prints the table of
+every code from these definitions, so the guide cannot fall behind the code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,55 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def moved(self, prefix: str) -> Problem:
+        """The same problem, its file named from a folder further up (a release, a staging copy)."""
+        return Problem(f"{prefix}/{self.file}", self.row, self.field, self.code, self.message, self.hint)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """A kind of problem: its stable code, what it means, and templates for the one-line report.
+
+    `meaning` and `remedy` are the maintainers' guide's columns; `message` and `fix` are
+    `str.format` templates filled with the values of one occurrence.
+    """
+
+    code: str
+    meaning: str
+    remedy: str
+    message: str
+    fix: str
+
+    def at(self, file: str, row: int | None = None, field: str | None = None, /, **values: Any) -> Problem:
+        """One occurrence of this problem at a place, its texts filled in from `values`."""
+        return Problem(file, row, field, self.code, self.message.format(**values), self.fix.format(**values))
+
+
+class ErrorCatalogue:
+    """Error codes by code, in the order they were defined."""
+
+    def __init__(self, codes: Iterable[ErrorCode] = ()) -> None:
+        self._codes: dict[str, ErrorCode] = {}
+        for code in codes:
+            self.add(code)
+
+    def add(self, code: ErrorCode) -> None:
+        if code.code in self._codes:
+            raise ValueError(f"error code {code.code} is defined twice")
+        self._codes[code.code] = code
+
+    def __getitem__(self, code: str) -> ErrorCode:
+        return self._codes[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def __iter__(self) -> Iterator[ErrorCode]:
+        return iter(self._codes.values())
+
+    def __or__(self, other: ErrorCatalogue) -> ErrorCatalogue:
+        return ErrorCatalogue([*self, *other])
 
 
 class PackageError(Exception):

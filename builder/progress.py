@@ -77,17 +77,3 @@ class Silent(Progress):
 
     def summary(self, where: str = "") -> None:
         pass
-
-
-# The reporter in use. MkDocs loads the hooks file as a module of its own, so the state that
-# `python -m builder build` shares with the hooks lives here, in a module both import.
-_current: Progress = Silent()
-
-
-def current() -> Progress:
-    return _current
-
-
-def use(progress: Progress) -> None:
-    global _current
-    _current = progress

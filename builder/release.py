@@ -24,9 +24,13 @@ from typing import Any
 
 import jinja2
 
-from builder import progress
+from builder.analysis import problems_of
+from builder.changes import compare, count_rows
+from builder.errors import ENGINE_ERRORS
 from builder.paths import TEMPLATES
 from builder.problems import Problem
+from builder.progress import Progress, Silent
+from builder.study import Study
 from builder.timestamps import package_time, source_date_epoch
 from builder.validate import validate
 
@@ -134,8 +138,6 @@ def release_files(package_path: Path, version: str, changes: str) -> dict[str, b
     files = {r["path"]: (package_path.parent / r["path"]).read_bytes() for r in frozen["resources"]}
     files["datapackage.json"] = dumps(frozen)
     files[FROZEN_CHANGES] = changes.encode("utf-8")
-    from builder.changes import count_rows
-
     rows = {r["name"]: count_rows(files[r["path"]]) for r in frozen["resources"]}
     files[FROZEN_README] = (
         templates().get_template("release_readme.md.j2").render(package=frozen, rows=rows).encode("utf-8")
@@ -144,15 +146,18 @@ def release_files(package_path: Path, version: str, changes: str) -> dict[str, b
     return files
 
 
-def changes_text(package_path: Path, version: str, previous: Release | None) -> str:
+def changes_text(
+    package_path: Path, version: str, previous: Release | None, study: Study, labels: dict[str, str]
+) -> str:
     """The computed CHANGES.md of a new release against the previous one."""
-    from builder.changes import compare
+    old = None if previous is None else previous.path / "datapackage.json"
+    changes = compare(old, package_path, study, version=version)
+    return templates().get_template("release_changes.md.j2").render(changes=changes, labels=labels)
 
-    changes = compare(None if previous is None else previous.path / "datapackage.json", package_path, version=version)
-    return templates().get_template("release_changes.md.j2").render(changes=changes)
 
-
-def cut_release(package_path: Path, version: str) -> Release:
+def cut_release(
+    package_path: Path, version: str, study: Study, labels: dict[str, str], reporter: Progress | None = None
+) -> Release:
     """Freeze the package as release `version`; refuse anything that would alter history."""
     package_path = Path(package_path)
     key = version_key(version)
@@ -165,16 +170,16 @@ def cut_release(package_path: Path, version: str) -> Release:
         raise ReleaseError(
             f"version {version} is not greater than the latest release, {existing[-1].version}; choose a higher version"
         )
-    reporter = progress.current()
+    reporter = reporter or Silent()
     reporter.stage("checking the package")
-    problems = validate(package_path)
+    problems = problems_of(package_path, study)
     if problems:
         raise ReleaseError(
             "the package is not valid, so it cannot be released:\n" + "\n".join(str(p) for p in problems)
         )
     previous = existing[-1] if existing else None
     reporter.stage(f"computing the changes since {previous.version}" if previous else "describing the first release")
-    files = release_files(package_path, version, changes_text(package_path, version, previous))
+    files = release_files(package_path, version, changes_text(package_path, version, previous, study, labels))
     target = releases_dir(package_path) / version
     reporter.stage(f"writing {len(files)} frozen files")
     reporter.count("files", len(files))
@@ -209,66 +214,35 @@ def set_working_version(package_path: Path, version: str) -> None:
     tmp.replace(package_path)
 
 
-def verify_release(release: Release) -> list[Problem]:
-    """Check every frozen file against SHA256SUMS and the descriptor, then Frictionless."""
-    problems = []
-    where = f"releases/{release.version}"
-    sums_path = release.path / SUMS
-    if not sums_path.is_file():
-        return [
-            Problem(
-                where,
-                None,
-                None,
-                "sums-missing",
-                f"{SUMS} is missing",
-                f"restore releases/{release.version} from version control",
-            )
-        ]
-    listed = {}
-    for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+def checksum_problems(release: Release, where: str) -> list[Problem]:
+    """Each file listed in SHA256SUMS present and unchanged, and nothing unlisted."""
+    problems, listed = [], set()
+    lines = (release.path / SUMS).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
         digest, _, name = line.partition("  ")
-        listed[name] = digest
+        listed.add(name)
         path = release.path / name
         if not path.is_file():
-            problems.append(
-                Problem(
-                    f"{where}/{name}",
-                    None,
-                    None,
-                    "file-missing",
-                    "a checksummed file is missing",
-                    f"restore releases/{release.version} from version control",
-                )
-            )
+            problems.append(ENGINE_ERRORS["frozen-file-missing"].at(f"{where}/{name}", version=release.version))
         elif sha256(path.read_bytes()) != digest:
             problems.append(
-                Problem(
-                    f"{where}/{name}",
-                    None,
-                    None,
-                    "checksum-mismatch",
-                    f"the file does not match its SHA-256 in {SUMS} (line {number}): the frozen release was altered",
-                    f"restore it with git checkout -- datapackage/{where}/{name}; publish corrections as a new release",
+                ENGINE_ERRORS["checksum-mismatch"].at(
+                    f"{where}/{name}", sums=SUMS, line=number, where=f"{where}/{name}"
                 )
             )
     present = {str(p.relative_to(release.path)) for p in release.path.rglob("*") if p.is_file()} - {SUMS}
-    for extra in sorted(present - set(listed)):
-        problems.append(
-            Problem(
-                f"{where}/{extra}",
-                None,
-                None,
-                "file-unlisted",
-                "a file in the release is not in its checksums",
-                "remove it; add notes in release-notes/ instead",
-            )
-        )
+    problems += [ENGINE_ERRORS["file-unlisted"].at(f"{where}/{extra}") for extra in sorted(present - listed)]
+    return problems
+
+
+def verify_release(release: Release) -> list[Problem]:
+    """Check every frozen file against SHA256SUMS, then validate the frozen package."""
+    where = f"releases/{release.version}"
+    if not (release.path / SUMS).is_file():
+        return [ENGINE_ERRORS["sums-missing"].at(where, sums=SUMS, version=release.version)]
+    problems = checksum_problems(release, where)
     if not problems:
-        problems += [
-            Problem(f"{where}/{p.file}", p.row, p.field, p.code, p.message, p.hint)
-            for p in validate(release.path / "datapackage.json")
-        ]
+        problems = [p.moved(where) for p in validate(release.path / "datapackage.json")]
     return problems
 
 

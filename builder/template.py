@@ -1,4 +1,4 @@
-"""The monitoring-sheet template, as CSV and as an Excel workbook with a guide sheet."""
+"""A study's monitoring-sheet template, as CSV and as an Excel workbook with a guide sheet."""
 
 from __future__ import annotations
 
@@ -8,48 +8,31 @@ import io
 import re
 import zipfile
 
-from builder.importer import CATEGORIES, CHECKS, COLUMNS, PRODUCTS
+from builder.sheets import SheetSpec
 
 FIXED_TIME = dt.datetime(2015, 5, 1)  # the workbook's metadata date: fixed, so the bytes are stable
-GUIDE = [
-    (
-        "account",
-        "required",
-        "The account id exactly as the platform shows it. It is replaced by a pseudonymous id on import and never stored.",
-    ),
-    ("date", "required", "The survey day, as YYYY-MM-DD (2015/08/04 and 2015年8月4日 are read too)."),
-    ("check", "optional", "regular or random (例行 / 随机); empty: decided from the weekday."),
-    ("pictures", "required", "Pictures in the advert, a whole number."),
-    ("videos", "required", "Videos in the advert, a whole number."),
-    ("product", "required", "Main ivory product: " + ", ".join(sorted(set(PRODUCTS)))),
-    ("price_cny", "optional", "Asking price in CNY, if the advert shows one (with weight_g)."),
-    ("weight_g", "optional", "Weight in grams, if the advert shows one (with price_cny)."),
-    ("trader_category", "new accounts", "What the account sells: " + ", ".join(sorted(set(CATEGORIES)))),
-]
-assert [g[0] for g in GUIDE] == [c for c, _ in COLUMNS], "the guide must describe every column, in order"
-assert set(CHECKS)
 
 
-def template_csv() -> bytes:
+def template_csv(spec: SheetSpec) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([c for c, _ in COLUMNS])
+    csv.writer(buffer, lineterminator="\n").writerow([c.name for c in spec.columns])
     return buffer.getvalue().encode("utf-8")
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(spec: SheetSpec) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "adverts"
-    sheet.append([c for c, _ in COLUMNS])
+    sheet.title = spec.sheet_name
+    sheet.append([c.name for c in spec.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     guide = book.create_sheet("guide")
     guide.append(["column", "needed", "what to write"])
-    for row in GUIDE:
-        guide.append(list(row))
+    for column in spec.columns:
+        guide.append([column.name, column.needed_text, column.guide])
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)

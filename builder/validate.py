@@ -1,62 +1,92 @@
-"""Check a data package: Frictionless validation plus this project's own rules.
+"""Check a data package: Frictionless validation, the engine's rules and the study's rules.
 
-Returns a list of problems and never raises on bad data, so the CLI can report every
-problem at once (as mkdocs does with configuration errors).
+Returns a report of problems and never raises on bad data, so the CLI can report every
+problem at once (as mkdocs does with configuration errors). What the study needs of the
+package (resources, fields, settings, rules) arrives as `Checks`; this module knows no study.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import os
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from frictionless import Package
 
+from builder import printed
 from builder.csvfiles import read_rows
+from builder.errors import ENGINE_ERRORS
+from builder.figures import Registry
 from builder.privacy import privacy_problems
 from builder.problems import Problem
-from builder.recompute import KNOWN_FUNCTIONS, parse_key
+from builder.requirements import Requirements, missing
+from builder.settings import StudySettings, parse_settings
 
 PROVENANCES = ("published", "reconstructed")
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_RESOURCE_BYTES = 2 * 1024**3  # 2 GiB: far above a platform-wide survey programme
 MAX_BYTES_VARIABLE = "BUILDER_MAX_RESOURCE_BYTES"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NUMERIC_TYPES = ("integer", "number")
-
-# What a maintainer should do about each kind of Frictionless error.
-HINTS = {
-    "constraint-error": "change the value so that it meets the field's constraint in datapackage.json",
-    "type-error": "write the value in the field's type (integers without decimals or separators, dates as YYYY-MM-DD)",
-    "missing-cell": "fill the empty cell; this field is required",
-    "extra-cell": "remove the extra cell or add the column to the schema",
-    "missing-label": "add the missing column to the header row",
-    "extra-label": "remove the column or declare it in the schema",
-    "incorrect-label": "rename the header to the schema's field name, in the schema's order",
-    "blank-row": "delete the empty row",
-    "blank-label": "give every column a header",
-    "duplicate-label": "give every column a distinct header",
-    "primary-key": "give every row a distinct id",
-    "unique-error": "give every row a distinct value in this field",
-    "foreign-key": "add the referenced row to the other resource, or correct this value",
-    "encoding-error": "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8')",
-    "scheme-error": "point the resource path at a file inside the package folder",
-    "format-error": "save the file as CSV",
-    "source-error": "check that the file exists and is a readable CSV",
-    "hash-count": "restore the file from its release, or update bytes and hash if the change is intended",
-    "byte-count": "restore the file from its release, or update bytes and hash if the change is intended",
-}
+E = ENGINE_ERRORS
 
 
-# Results by a digest of everything validation reads: a build validates before MkDocs starts
-# and the plugin validates again inside it, and validation is the stage that grows with the
-# package, so identical inputs are validated once per process.
-_validated: dict[str, list[Problem]] = {}
+@dataclass(frozen=True)
+class RuleContext:
+    """What a study's rule may read: the descriptor, the settings, and small resources' rows."""
+
+    descriptor: Mapping[str, Any]
+    root: Path
+    settings: StudySettings
+
+    def path(self, resource: str) -> str:
+        return str(next(r["path"] for r in self.descriptor["resources"] if r["name"] == resource))
+
+    def rows(self, resource: str) -> list[dict[str, str]]:
+        """The rows of one resource as text (read only when a rule asks for them)."""
+        return read_rows(self.root / self.path(resource))[1]
+
+
+Rule = Callable[[RuleContext], list[Problem]]
+OptionsParser = Callable[[StudySettings, str], tuple[Any, list[Problem]]]
+
+
+def no_options(settings: StudySettings, label: str) -> tuple[Any, list[Problem]]:
+    return None, []
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What a study asks of a package beyond the Frictionless standard."""
+
+    requirements: Requirements = field(default_factory=Requirements)
+    rules: tuple[Rule, ...] = ()
+    printed_figures: str | None = None  # the resource holding the report's printed figures
+    registry: Registry | None = None  # the figures a recompute key may name
+    options: OptionsParser = no_options  # parses the study's own settings
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validation: every problem, and the study settings parsed on the way."""
+
+    problems: list[Problem]
+    settings: StudySettings
+    options: Any = None  # the study's own settings, parsed
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+# Reports by a digest of everything validation reads. Validation is the stage that grows
+# with the package, so identical inputs are validated once per process.
+_reports: dict[tuple[str, int], Report] = {}
 
 
 def inputs_digest(descriptor_path: Path) -> str | None:
@@ -82,131 +112,137 @@ def inputs_digest(descriptor_path: Path) -> str | None:
         return None  # a broken package is validated afresh every time
 
 
-def validate(descriptor_path: Path) -> list[Problem]:
+def validate(descriptor_path: Path, checks: Checks | None = None) -> list[Problem]:
     """Return every problem with the package at `descriptor_path` (empty if it is valid)."""
-    descriptor_path = Path(descriptor_path)
+    return list(validate_report(descriptor_path, checks).problems)
+
+
+def validate_report(descriptor_path: Path, checks: Checks | None = None) -> Report:
+    """Validate, reusing the report of identical inputs validated earlier in this process."""
+    descriptor_path, checks = Path(descriptor_path), checks or Checks()
     key = inputs_digest(descriptor_path)
-    if key is not None and key in _validated:
-        return list(_validated[key])
-    problems = validate_afresh(descriptor_path)
+    if key is not None and (key, id(checks)) in _reports:
+        return _reports[(key, id(checks))]
+    report = validate_afresh(descriptor_path, checks)
     if key is not None:
-        _validated[key] = problems
-    return list(problems)
+        _reports[(key, id(checks))] = report
+    return report
 
 
-def validate_afresh(descriptor_path: Path) -> list[Problem]:
-    """Validate without the memo: every check, every file read."""
+def read_descriptor(descriptor_path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The descriptor as JSON, or the one problem that stops everything else."""
     label = descriptor_path.name
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return [
-            Problem(
-                str(descriptor_path),
-                None,
-                None,
-                "descriptor-missing",
-                "no package descriptor here",
-                "pass the path of a datapackage.json",
-            )
-        ]
+        return None, [E["descriptor-missing"].at(str(descriptor_path))]
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        row = getattr(error, "lineno", None)
-        return [
-            Problem(
-                label,
-                row,
-                None,
-                "descriptor-not-json",
-                f"the descriptor is not valid JSON ({error})",
-                "fix the JSON syntax, e.g. with a JSON-aware editor",
-            )
-        ]
+        return None, [E["descriptor-not-json"].at(label, getattr(error, "lineno", None), error=error)]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return [
-            Problem(
-                label,
-                None,
-                "resources",
-                "descriptor-invalid",
-                "the descriptor has no list of resources",
-                "start from the project's datapackage.json and keep its structure",
-            )
+        return None, [
+            E["descriptor-invalid"].at(label, None, "resources", detail="the descriptor has no list of resources")
         ]
-    problems = descriptor_problems(descriptor, descriptor_path.parent, label)
+    return descriptor, []
+
+
+def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
+    """Validate without the memo: every check, every file read."""
+    label = descriptor_path.name
+    descriptor, problems = read_descriptor(descriptor_path)
+    if descriptor is None:
+        return Report(problems, StudySettings())
+    settings, problems = parse_settings(descriptor, label)
+    options, option_problems = checks.options(settings, label)
+    problems += option_problems
+    root = descriptor_path.parent
+    problems += descriptor_problems(descriptor, root, label)
+    problems += missing(descriptor, checks.requirements, label)
     if not problems:
-        problems = file_problems(descriptor, descriptor_path.parent)
+        problems = file_problems(descriptor, root)
     if problems:
-        return sorted(problems, key=Problem.sort_key)
-    merged = merged_row_problems(descriptor, descriptor_path.parent)
+        return Report(sorted(problems, key=Problem.sort_key), settings, options)
+    merged = merged_row_problems(descriptor, root)
     if merged:
         # Everything else read from such a file is a consequence of the stray quote.
-        return sorted(merged, key=Problem.sort_key)
-    problems = frictionless_problems(descriptor_path)
-    problems += privacy_problems(descriptor, descriptor_path.parent)
+        return Report(sorted(merged, key=Problem.sort_key), settings, options)
+    problems = frictionless_problems(descriptor_path, descriptor)
+    problems += privacy_problems(descriptor, root)
     problems = without_echoes(problems)
     if not problems:
-        problems = rule_problems(descriptor, descriptor_path.parent)
-    if not problems:
-        problems = consistency_problems(descriptor_path)
-    return sorted(set(problems), key=Problem.sort_key)
+        context = RuleContext(descriptor, root, settings)
+        problems = printed_figure_problems(context, checks)
+        for rule in checks.rules:
+            problems += rule(context)
+    return Report(sorted(set(problems), key=Problem.sort_key), settings, options)
 
 
 def descriptor_problems(descriptor: dict[str, Any], root: Path, label: str) -> list[Problem]:
-    """Check what the Frictionless standard leaves open: safe paths, provenance, units."""
-    problems = []
-    resources = descriptor.get("resources") or []
+    """Check what the Frictionless standard leaves open: safe paths, provenance, units, citation."""
+    problems = property_problems(descriptor, label)
+    resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
+    if len(resources) != len(descriptor["resources"]):
+        problems.append(E["descriptor-invalid"].at(label, None, "resources", detail="a resource is not an object"))
     reconstructed = [r.get("name") for r in resources if r.get("provenance") == "reconstructed"]
     if reconstructed and not (descriptor.get("reconstruction") or {}).get("disclosure"):
         problems.append(
-            Problem(
-                label,
-                None,
-                "reconstruction",
-                "missing-disclosure",
-                f"resources {', '.join(map(str, reconstructed))} are reconstructed but the package has no reconstruction disclosure",
-                "add reconstruction.disclosure saying the records are not the original observations",
-            )
+            E["missing-disclosure"].at(label, None, "reconstruction", names=", ".join(map(str, reconstructed)))
         )
     for resource in resources:
-        name = resource.get("name", "?")
-        path = resource.get("path")
-        if not isinstance(path, str) or not path:
-            problems.append(
-                Problem(
-                    label,
-                    None,
-                    f"{name}.path",
-                    "path-missing",
-                    "the resource has no path to a file",
-                    "give the resource a relative path such as data/name.csv",
-                )
+        problems += resource_problems(resource, root, label)
+    return problems
+
+
+# The descriptor properties the site and the releases cite: (property, what, example).
+CITED_PROPERTIES = (
+    ("name", "name", '"name": "my-study-data"'),
+    ("title", "title", '"title": "What the package holds"'),
+    ("version", "version", '"version": "1.0.0"'),
+    (
+        "licenses",
+        "licence",
+        '"licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]',
+    ),
+    ("sources", "source", '"sources": [{"title": "The report", "authors": ["..."], "year": 2015, "publisher": "..."}]'),
+)
+
+
+def property_problems(descriptor: dict[str, Any], label: str) -> list[Problem]:
+    problems = []
+    for name, what, example in CITED_PROPERTIES:
+        value = descriptor.get(name)
+        if name in ("licenses", "sources"):
+            usable = (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], dict)
+                and value[0].get("name" if name == "licenses" else "title")
             )
-            continue
-        problems += path_problems(label, name, path, root)
-        if resource.get("provenance") not in PROVENANCES:
-            problems.append(
-                Problem(
-                    label,
-                    None,
-                    f"{name}.provenance",
-                    "provenance-missing",
-                    "the resource does not say whether it is published or reconstructed",
-                    'add "provenance": "published" or "reconstructed"',
-                )
+        else:
+            usable = isinstance(value, str) and value.strip()
+        if not usable:
+            problems.append(E["descriptor-property-missing"].at(label, None, name, what=what, example=example))
+    return problems
+
+
+def resource_problems(resource: dict[str, Any], root: Path, label: str) -> list[Problem]:
+    name = resource.get("name", "?")
+    path = resource.get("path")
+    if not isinstance(path, str) or not path:
+        return [E["path-missing"].at(label, None, f"{name}.path")]
+    problems = path_problems(label, name, path, root)
+    if resource.get("provenance") not in PROVENANCES:
+        problems.append(E["provenance-missing"].at(label, None, f"{name}.provenance"))
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        problems.append(
+            E["descriptor-invalid"].at(
+                label, None, f"{name}.schema", detail="the resource has no schema with a list of fields"
             )
-        for field in (resource.get("schema") or {}).get("fields", []):
-            if field.get("type") in NUMERIC_TYPES and not field.get("unit"):
-                problems.append(
-                    Problem(
-                        label,
-                        None,
-                        f"{name}.{field.get('name')}",
-                        "unit-missing",
-                        "a measured field has no unit",
-                        'add a "unit" to the field, e.g. "CNY" or "pictures"',
-                    )
-                )
+        )
+        return problems
+    for field_ in schema["fields"]:
+        if isinstance(field_, dict) and field_.get("type") in NUMERIC_TYPES and not field_.get("unit"):
+            problems.append(E["unit-missing"].at(label, None, f"{name}.{field_.get('name')}"))
     return problems
 
 
@@ -214,51 +250,15 @@ def path_problems(label: str, name: str, path: str, root: Path) -> list[Problem]
     """Refuse paths that would make the builder read outside the package or the network."""
     where = f"{name}.path"
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", path):
-        return [
-            Problem(
-                label,
-                None,
-                where,
-                "remote-path",
-                f"'{path}' is a URL; the builder never fetches from the network",
-                "download the file into the package folder and give its relative path",
-            )
-        ]
+        return [E["remote-path"].at(label, None, where, path=path)]
     candidate = Path(path)
     if candidate.is_absolute() or ".." in candidate.parts:
-        return [
-            Problem(
-                label,
-                None,
-                where,
-                "path-escapes-package",
-                f"'{path}' points outside the package folder",
-                "move the file into the package folder and give a relative path without '..'",
-            )
-        ]
+        return [E["path-escapes-package"].at(label, None, where, path=path)]
     target = root / candidate
     if target.is_symlink() and not target.resolve().is_relative_to(root.resolve()):
-        return [
-            Problem(
-                label,
-                None,
-                where,
-                "symlink-escapes-package",
-                f"'{path}' is a symbolic link to a file outside the package folder",
-                "copy the file into the package folder instead of linking it",
-            )
-        ]
+        return [E["symlink-escapes-package"].at(label, None, where, path=path)]
     if not target.is_file():
-        return [
-            Problem(
-                path,
-                None,
-                None,
-                "file-missing",
-                "the resource's file does not exist",
-                f"create {path} or correct the resource path in datapackage.json",
-            )
-        ]
+        return [E["file-missing"].at(path, path=path)]
     return []
 
 
@@ -274,56 +274,20 @@ def file_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
         path, name = root / resource["path"], resource["path"]
         size = path.stat().st_size
         if size > limit:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "file-too-large",
-                    f"the file is {size:,} bytes, over the limit of {limit:,}",
-                    f"check it is the right file; to allow larger files set {MAX_BYTES_VARIABLE}",
-                )
-            )
+            problems.append(E["file-too-large"].at(name, size=size, limit=limit, variable=MAX_BYTES_VARIABLE))
             continue
         data = path.read_bytes()
         if data.startswith(BOM):
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    None,
-                    "byte-order-mark",
-                    "the file starts with a byte-order mark (Excel's 'CSV UTF-8' adds one)",
-                    "save it again without the mark, e.g. from LibreOffice or a text editor, as UTF-8 CSV",
-                )
-            )
+            problems.append(E["byte-order-mark"].at(name, 1))
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             row = data[: error.start].count(b"\n") + 1
-            problems.append(
-                Problem(
-                    name,
-                    row,
-                    None,
-                    "not-utf8",
-                    f"the file is not UTF-8: byte 0x{data[error.start]:02X} on row {row} is not valid UTF-8",
-                    "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8'; then remove the byte-order mark)",
-                )
-            )
+            problems.append(E["not-utf8"].at(name, row, byte=data[error.start], row=row))
             continue
         if len([line for line in text.splitlines() if line.strip()]) < 2:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "empty-resource",
-                    "the file has no data rows",
-                    "add the rows, or remove the resource from datapackage.json",
-                )
-            )
+            problems.append(E["empty-resource"].at(name))
     return problems
 
 
@@ -338,41 +302,61 @@ TYPE_WORDS = {
     "date": ("a date", "write the date as YYYY-MM-DD"),
     "boolean": ("true or false", "write true or false"),
 }
+# What a maintainer should do about a Frictionless error the wording below does not cover.
+HINTS = {
+    "type-error": "write the value in the field's type (integers without decimals or separators, dates as YYYY-MM-DD)",
+    "constraint-error": "change the value so that it meets the field's constraint in datapackage.json",
+    "missing-cell": "fill the empty cell; this field is required",
+    "missing-label": "add the missing column to the header row",
+    "extra-label": "remove the column or declare it in the schema",
+    "incorrect-label": "rename the header to the schema's field name, in the schema's order",
+    "blank-row": "delete the empty row",
+    "blank-label": "give every column a header",
+    "duplicate-label": "give every column a distinct header",
+    "primary-key": "give every row a distinct id",
+    "unique-error": "give every row a distinct value in this field",
+    "foreign-key": "add the referenced row to the other resource, or correct this value",
+    "encoding-error": "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8')",
+    "scheme-error": "point the resource path at a file inside the package folder",
+    "format-error": "save the file as CSV",
+    "source-error": "check that the file exists and is a readable CSV",
+    "hash-count": "restore the file from its release, or update bytes and hash if the change is intended",
+    "byte-count": "restore the file from its release, or update bytes and hash if the change is intended",
+}
 
 
-def field_types(descriptor_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    return {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
+def constraint_wording(name: str, value: str, cell: Any, field_: dict[str, Any] | None) -> tuple[str, str] | None:
+    if name == "enum":
+        allowed = ", ".join(str(v) for v in (field_ or {}).get("constraints", {}).get("enum", [value]))
+        return f'"{cell}" is not an allowed value', f"use one of: {allowed}"
+    if name in ("minimum", "maximum"):
+        side = "below the minimum" if name == "minimum" else "above the maximum"
+        bound = "at least" if name == "minimum" else "at most"
+        return f'"{cell}" is {side} of {value}', f"correct the value; it must be {bound} {value}"
+    if name == "pattern" and value.startswith("[^=+"):
+        return (
+            f'"{cell}" starts with a character a spreadsheet would run as a formula',
+            "remove the leading =, +, -, @, tab or carriage return, or reword the text",
+        )
+    if name == "pattern":
+        return f'"{cell}" does not have the required form ({value})', "correct the value to match the form given"
+    if name == "required":
+        return "the cell is empty but the field is required", HINTS["missing-cell"]
+    if name == "unique":
+        return f'"{cell}" is used on another row too', HINTS["unique-error"]
+    return None
 
 
-def friendly(error: Any, field: dict[str, Any] | None) -> tuple[str, str]:
+def friendly(error: Any, field_: dict[str, Any] | None) -> tuple[str, str]:
     """Our wording of a Frictionless error: what is wrong with this cell, and what to do."""
     kind, note, cell = error.type, getattr(error, "note", "") or "", getattr(error, "cell", None)
-    if kind == "type-error" and field:
-        what, hint = TYPE_WORDS.get(field["type"], (field["type"], HINTS["type-error"]))
+    if kind == "type-error" and field_:
+        what, hint = TYPE_WORDS.get(field_["type"], (field_["type"], HINTS["type-error"]))
         return f'"{cell}" is not {what}', hint
     if kind == "constraint-error" and (match := CONSTRAINT_NOTE.search(note)):
-        name, value = match["name"], match["value"]
-        if name == "enum":
-            allowed = ", ".join(str(v) for v in (field or {}).get("constraints", {}).get("enum", [value]))
-            return f'"{cell}" is not an allowed value', f"use one of: {allowed}"
-        if name in ("minimum", "maximum"):
-            side = "below the minimum" if name == "minimum" else "above the maximum"
-            return (
-                f'"{cell}" is {side} of {value}',
-                f"correct the value; it must be {'at least' if name == 'minimum' else 'at most'} {value}",
-            )
-        if name == "pattern" and value.startswith("[^=+"):
-            return (
-                f'"{cell}" starts with a character a spreadsheet would run as a formula',
-                "remove the leading =, +, -, @, tab or carriage return, or reword the text",
-            )
-        if name == "pattern":
-            return f'"{cell}" does not have the required form ({value})', "correct the value to match the form given"
-        if name == "required":
-            return "the cell is empty but the field is required", HINTS["missing-cell"]
-        if name == "unique":
-            return f'"{cell}" is used on another row too', HINTS["unique-error"]
+        wording = constraint_wording(match["name"], match["value"], cell, field_)
+        if wording:
+            return wording
     if kind == "foreign-key" and (match := FOREIGN_NOTE.search(note)):
         return (
             f'{match["fields"]} "{match["values"]}" does not exist in {match["table"]} ({match["ref"]})',
@@ -395,9 +379,9 @@ def friendly(error: Any, field: dict[str, Any] | None) -> tuple[str, str]:
     return error.message, HINTS.get(kind, "see the message")
 
 
-def frictionless_problems(descriptor_path: Path) -> list[Problem]:
+def frictionless_problems(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Problem]:
     report = Package(str(descriptor_path)).validate()
-    fields = field_types(descriptor_path)
+    fields = {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
     problems = []
     for task in report.tasks:
         place = task.place or task.name or "?"
@@ -442,7 +426,7 @@ def merged_row_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]
     """Find records that span several lines: an unclosed quote swallowing the rows below it.
 
     Frictionless reads such a file without complaint, with fewer rows than lines. No field
-    of this package may hold a line break, so a multi-line record is always this mistake.
+    of a package may hold a line break, so a multi-line record is always this mistake.
     """
     problems = []
     for resource in descriptor.get("resources", []):
@@ -453,161 +437,20 @@ def merged_row_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]
                 line = 1
                 for _record in reader:
                     if reader.line_num > line:
-                        problems.append(
-                            Problem(
-                                resource["path"],
-                                line,
-                                None,
-                                "merged-rows",
-                                f"rows {line} to {reader.line_num} were read as one record: a quote opened on row {line} is never closed",
-                                f'close or remove the stray double quote (") on row {line}',
-                            )
-                        )
+                        problems.append(E["merged-rows"].at(resource["path"], line, first=line, last=reader.line_num))
                     line = reader.line_num + 1
         except (OSError, UnicodeDecodeError, csv.Error):
             continue  # reported by Frictionless already
     return problems
 
 
-def rule_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
-    """Cross-resource rules, run only on a package that Frictionless found valid."""
-    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
-
-    def rows(name: str) -> list[dict[str, str]]:
-        # Only the resources these rules read: never the (large) adverts file.
-        return read_rows(root / paths[name])[1] if name in paths else []
-
-    problems = survey_calendar_problems(descriptor, rows("surveys"), paths.get("surveys", "surveys"))
-    problems += figure_key_problems(rows("published_figures"), paths.get("published_figures", "published_figures"))
-    return problems
-
-
-def consistency_problems(descriptor_path: Path) -> list[Problem]:
-    """Printed figures that the records contradict, unless the contradiction is explained.
-
-    A corrected record can silently move a total away from the figure the package says was
-    printed; the build stops until someone explains it. Only surveys inside the study period
-    count: a later survey round does not contradict what the report printed.
-    """
-    from builder.aggregates import aggregate_study
-    from builder.audit import DIFFERS, NOT_COMPUTABLE, audit
-    from builder.load import load
-
-    package = load(descriptor_path)
-    path = package.resource("published_figures")["path"] if "published_figures" in package.tables else None
-    if path is None:
+def printed_figure_problems(context: RuleContext, checks: Checks) -> list[Problem]:
+    """The printed-figures resource: usable comparison rules and keys, and every cited figure."""
+    name = checks.printed_figures
+    if name is None:
         return []
-    problems = []
-    for row_number, row in enumerate(audit(package["published_figures"], aggregate_study(package)), start=2):
-        if row.status == DIFFERS and not row.discrepancy:
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "value",
-                    "figure-contradicted",
-                    f"figure {row.figure_id} is printed as {row.printed_as} but the records give {row.recomputed:.6g}",
-                    "correct the records, or explain the difference in the discrepancy column",
-                )
-            )
-        elif row.status == NOT_COMPUTABLE:
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "recompute",
-                    "figure-not-computable",
-                    f"figure {row.figure_id} cannot be recomputed from this package: {row.problem}",
-                    "correct the recompute key, or set comparison to context and clear the key",
-                )
-            )
-    return problems
-
-
-def survey_calendar_problems(descriptor: dict[str, Any], surveys: list[dict[str, str]], path: str) -> list[Problem]:
-    """Each survey's week follows from its date, and its kind from its weekday."""
-    study = descriptor.get("study") or {}
-    if not surveys or "start" not in study:
-        return []
-    start = dt.date.fromisoformat(study["start"])
-    regular_days = {WEEKDAYS.index(d) for d in study.get("regular_weekdays", [])}
-    problems = []
-    for row_number, survey in enumerate(surveys, start=2):
-        day = dt.date.fromisoformat(survey["date"])
-        week = (day - start).days // 7 + 1
-        if int(survey["week"]) != week:
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "week",
-                    "week-mismatch",
-                    f"week {survey['week']} does not match the date {day}, which falls in week {week} counted from {start}",
-                    f"set week to {week}, or correct the date",
-                )
-            )
-        if regular_days and (survey["kind"] == "regular") != (day.weekday() in regular_days):
-            expected = "regular" if day.weekday() in regular_days else "random"
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "kind",
-                    "kind-mismatch",
-                    f"a {WEEKDAYS[day.weekday()]} check is marked {survey['kind']}, but regular checks fall on {', '.join(study['regular_weekdays'])}",
-                    f"set kind to {expected}, or correct the date",
-                )
-            )
-    return problems
-
-
-def figure_key_problems(figures: list[dict[str, str]], path: str) -> list[Problem]:
-    problems = []
-    for row_number, figure in enumerate(figures, start=2):
-        key, comparison = figure.get("recompute", ""), figure.get("comparison")
-        if (comparison == "context") != (key == ""):
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "recompute",
-                    "key-comparison-mismatch",
-                    "a figure has a recompute key exactly when it is not 'context'",
-                    "add a key, or set comparison to context",
-                )
-            )
-            continue
-        if key and parse_key(key)[0] not in KNOWN_FUNCTIONS:
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "recompute",
-                    "unknown-function",
-                    f"'{parse_key(key)[0]}' is not a recompute function",
-                    f"use one of: {', '.join(sorted(KNOWN_FUNCTIONS))}",
-                )
-            )
-        if comparison == "about" and not figure.get("tolerance"):
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "tolerance",
-                    "tolerance-missing",
-                    "an 'about' figure needs a tolerance",
-                    "give the distance the printed wording allows, in the figure's unit",
-                )
-            )
-        if comparison == "rounded" and not figure.get("precision"):
-            problems.append(
-                Problem(
-                    path,
-                    row_number,
-                    "precision",
-                    "precision-missing",
-                    "a 'rounded' figure needs its printed precision",
-                    "give the rounding step: 1 for a whole number, 0.1 for one decimal",
-                )
-            )
+    path = context.path(name)
+    rows = context.rows(name)
+    problems = printed.row_problems(rows, path, checks.registry)
+    problems += printed.missing_figures(rows, checks.requirements.printed_figures, path, name)
     return problems

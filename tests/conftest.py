@@ -7,11 +7,38 @@ from pathlib import Path
 
 import pytest
 
+from builder.analysis import analyse, problems_of
+from builder.catalogue import load_catalogue
 from builder.csvfiles import read_rows, write_rows
-from builder.paths import DEFAULT_PACKAGE
+from builder.load import open_package
+from builder.paths import DEFAULT_PACKAGE, REPO_ROOT
+from builder.problems import Problem
+from builder.release import Release, cut_release
+from builder.studies.deadly_messaging import STUDY
 
 REAL_PACKAGE = DEFAULT_PACKAGE
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STRINGS = REPO_ROOT / "site_src" / "_strings" / "en.yml"
+
+
+def problems(package: Path) -> list[Problem]:
+    """Every problem the default study finds in a package (validation, rules, audit)."""
+    return problems_of(package, STUDY)
+
+
+def table(package: Path, resource: str):
+    """One resource of a package as a typed table."""
+    return open_package(package).table(resource)
+
+
+def release(package: Path, version: str) -> Release:
+    """Cut a release of a package of the default study, as `python -m builder release` does."""
+    labels = load_catalogue(STRINGS)["labels"]["headline"]
+    return cut_release(package, version, STUDY, labels)
+
+
+def analysis(package: Path = DEFAULT_PACKAGE):
+    return analyse(package, STUDY)
 
 
 @pytest.fixture

@@ -8,24 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from builder.aggregates import aggregate
 from builder.catalogue import load_catalogue
-from builder.charts import build_charts, spec_json
-from builder.findings import findings
+from builder.charts import ChartKit, spec_json
 from builder.formatting import Formatter
-from builder.load import load
 from builder.pages import text_renderer
-from tests.conftest import REAL_PACKAGE
+from tests.conftest import REAL_PACKAGE, STRINGS, STUDY, analysis, table
 
-ROOT = REAL_PACKAGE.parent.parent
-STRINGS = ROOT / "site_src" / "_strings" / "en.yml"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "charts"
 
 
 def charts_with(strings: dict) -> dict:
-    package = load(REAL_PACKAGE)
+    figures = analysis(REAL_PACKAGE).figures
     formatter = Formatter(strings)
-    return build_charts(findings(package, aggregate(package)), strings, formatter, text_renderer(formatter))
+    kit = ChartKit(strings, formatter, text_renderer(formatter))
+    return {chart.name: chart for chart in STUDY.charts(figures, STUDY.views(figures), kit)}
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +30,11 @@ def charts():
 
 
 def test_charts_embed_aggregates_never_records(charts):
-    package = load(REAL_PACKAGE)
+    traders = table(REAL_PACKAGE, "traders")
     for name, chart in charts.items():
         spec = chart.chart.to_dict()
         rows = sum(len(v) for v in spec.get("datasets", {}).values())
-        assert 0 < rows < len(package["traders"]) * 2, name
+        assert 0 < rows < len(traders) * 2, name
         text = json.dumps(spec)
         assert "tr_" not in text and "A000" not in text, f"{name} embeds record ids"
 

@@ -7,11 +7,8 @@ import re
 
 from frictionless import Package
 
-from builder.aggregates import aggregate
-from builder.audit import DIFFERS, audit
-from builder.load import load
-from builder.validate import validate
-from tests.conftest import REAL_PACKAGE
+from builder.audit import DIFFERS
+from tests.conftest import REAL_PACKAGE, analysis, problems, table
 
 DESCRIPTOR = json.loads(REAL_PACKAGE.read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
@@ -24,7 +21,7 @@ def test_frictionless_finds_the_package_valid():
 
 
 def test_our_own_rules_find_nothing_wrong():
-    assert validate(REAL_PACKAGE) == []
+    assert problems(REAL_PACKAGE) == []
 
 
 def test_descriptor_carries_version_licence_source_and_contributors():
@@ -91,8 +88,7 @@ def test_tables_are_tidy_with_keys():
 
 
 def test_every_published_figure_holds_or_is_an_explained_discrepancy():
-    package = load(REAL_PACKAGE)
-    rows = audit(package["published_figures"], aggregate(package))
+    rows = analysis(REAL_PACKAGE).audit
     unexplained = [(r.figure_id, r.published, r.recomputed) for r in rows if r.status == DIFFERS and not r.discrepancy]
     assert unexplained == []
     stale = [r.figure_id for r in rows if r.discrepancy and r.status != DIFFERS]
@@ -100,14 +96,14 @@ def test_every_published_figure_holds_or_is_an_explained_discrepancy():
 
 
 def test_published_figures_name_where_they_are_printed_and_are_unique():
-    figures = load(REAL_PACKAGE)["published_figures"]
+    figures = table(REAL_PACKAGE, "published_figures")
     assert figures["figure_id"].is_unique
     assert figures["location"].str.len().min() > 0
     assert figures["printed_as"].str.len().min() > 0
 
 
 def test_regular_checks_fall_on_tuesdays_thursdays_and_saturdays():
-    surveys = load(REAL_PACKAGE)["surveys"]
+    surveys = table(REAL_PACKAGE, "surveys")
     regular = surveys[surveys["kind"] == "regular"]
     assert set(regular["date"].dt.day_name()) == set(DESCRIPTOR["study"]["regular_weekdays"])
     assert not set(surveys.loc[surveys["kind"] == "random", "date"].dt.day_name()) & set(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from builder.load import load
+from builder.load import open_package
 from tests.conftest import REAL_PACKAGE
 
 ROOT = REAL_PACKAGE.parent.parent
@@ -25,7 +25,7 @@ def typed_forms(value: float) -> set[str]:
 
 
 def figures() -> dict[str, set[str]]:
-    table = load(REAL_PACKAGE)["published_figures"]
+    table = open_package(REAL_PACKAGE).table("published_figures")
     forms: dict[str, set[str]] = {}
     for column in ("value", "uncertainty"):
         for figure_id, value in zip(table["figure_id"], table[column]):

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from builder.csvfiles import read_rows, write_rows
 from builder.site import SiteBuildError, build_site
-from builder.validate import validate
 from tests.conftest import page_text
+from tests.conftest import problems as validate
 from tests.packages import write_package
 
 SIZES = st.fixed_dictionaries(

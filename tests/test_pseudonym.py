@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from builder.load import load
+from builder.load import open_package
 from builder.pseudonym import MissingKeyError, key_from_environment, pseudonymise
 from tests.conftest import REAL_PACKAGE
 
@@ -38,6 +38,6 @@ def test_a_missing_key_is_refused_with_the_variable_named(monkeypatch):
 
 
 def test_package_trader_ids_have_the_pseudonym_format():
-    traders = load(REAL_PACKAGE)["traders"]
+    traders = open_package(REAL_PACKAGE).table("traders")
     assert traders["trader_id"].str.fullmatch(r"tr_[0-9a-f]{12}").all()
     assert list(traders.columns) == ["trader_id", "category"]

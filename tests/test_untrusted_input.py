@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from builder.release import ReleaseError, cut_release
+from builder.release import ReleaseError
 from builder.site import build_site
 from tests.conftest import REAL_PACKAGE, set_cell
+from tests.conftest import release as cut_release
 from tests.packages import write_package
 
 DESCRIPTOR = json.loads(REAL_PACKAGE.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from builder.cli import main
-from builder.validate import validate
+from tests.conftest import problems as validate
 from tests.conftest import read_cell, set_cell
 
 
@@ -88,12 +88,11 @@ def test_a_usage_error_exits_2():
 def test_the_audit_command_lists_every_figure_with_its_status(capsys):
     import json
 
-    from builder.load import load
-    from tests.conftest import REAL_PACKAGE
+    from tests.conftest import REAL_PACKAGE, table
 
     assert main(["audit", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    figures = load(REAL_PACKAGE)["published_figures"]
+    figures = table(REAL_PACKAGE, "published_figures")
     assert [r["figure_id"] for r in rows] == list(figures["figure_id"])
     assert {r["status"] for r in rows} <= {"reproduced", "within rounding", "as worded", "differs", "context"}
     assert {r["figure_id"] for r in rows if r["status"] == "differs"} == set(
@@ -106,7 +105,7 @@ def test_identical_inputs_are_validated_once_and_any_change_is_seen(package_copy
 
     calls = []
     real = validation.validate_afresh
-    monkeypatch.setattr(validation, "validate_afresh", lambda path: calls.append(path) or real(path))
+    monkeypatch.setattr(validation, "validate_afresh", lambda path, checks: calls.append(path) or real(path, checks))
     assert validate(package_copy) == [] and validate(package_copy) == []
     assert len(calls) == 1
     set_cell(package_copy.parent / "data/adverts.csv", 12, "product_type", "carved")

@@ -1,0 +1,120 @@
+"""The report's configuration: the report-builder block of a site's mkdocs.yml, read once.
+
+The command line (validate, audit, release, import) and the site adapter both start from
+here, so a study, its package and its strings are named in one place. This module reads
+the YAML itself and never imports MkDocs; unknown tags (`!ENV`, `!!python/name:`) are read
+as plain values, since only the plugin's own block matters here; `!ENV` is read as MkDocs reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder.study import Study, load_study
+
+PLUGIN_NAME = "report-builder"
+CACHE_FOLDER = ".build"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Where a report's parts are: its study, package and strings catalogue."""
+
+    config_file: Path
+    study_spec: str
+    package: Path
+    strings: Path
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_FOLDER
+
+    def with_package(self, package: Path | None) -> ReportConfig:
+        """The same report built from another package (another survey round, a release)."""
+        if package is None:
+            return self
+        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings)
+
+    def study(self) -> Study:
+        return load_study(self.study_spec, self.root)
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """A YAML loader that reads tags it does not know as plain values."""
+
+
+def unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+def environment_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' `!ENV NAME` or `!ENV [NAME, OTHER, default]`: the first variable set, else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    *names, default = loader.construct_sequence(node)
+    return next((os.environ[n] for n in names if os.environ.get(n)), default)
+
+
+TolerantLoader.add_constructor("!ENV", environment_tag)
+TolerantLoader.add_multi_constructor("!", unknown_tag)
+TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", unknown_tag)
+
+
+def plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """The report-builder block of a plugins list (or mapping), as MkDocs allows both."""
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    for entry in plugins or []:
+        if entry == PLUGIN_NAME:
+            return {}
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return dict(entry[PLUGIN_NAME] or {})
+    return None
+
+
+def report_config(config_file: Path, options: dict[str, Any]) -> ReportConfig:
+    """Resolve the plugin's options (paths relative to mkdocs.yml)."""
+    config_file = Path(config_file).resolve()
+    if not options.get("study"):
+        raise ConfigError(
+            f"{config_file.name}: the {PLUGIN_NAME} plugin needs a study, e.g. study: builder.studies.deadly_messaging"
+        )
+    root = config_file.parent
+    return ReportConfig(
+        config_file=config_file,
+        study_spec=str(options["study"]),
+        package=(root / options.get("package", "datapackage/datapackage.json")).resolve(),
+        strings=(root / options.get("strings", "site_src/_strings/en.yml")).resolve(),
+    )
+
+
+def read_config(config_file: Path) -> ReportConfig:
+    """The report configuration of the site whose mkdocs.yml is `config_file`."""
+    config_file = Path(config_file)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader)
+    except FileNotFoundError:
+        raise ConfigError(f"no site configuration at {config_file}; pass --config path/to/mkdocs.yml") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{config_file}: not valid YAML ({error})") from None
+    options = plugin_options((data or {}).get("plugins"))
+    if options is None:
+        raise ConfigError(f"{config_file} does not enable the {PLUGIN_NAME} plugin")
+    return report_config(config_file, options)

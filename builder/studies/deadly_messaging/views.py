@@ -1,0 +1,418 @@
+"""What this study's page templates use: the findings, grouped for reading, as figures.
+
+Every number here is a `Figure` from the registry, so it carries its key; the views only
+choose which figures a page needs (the sharpest fall, the activity groups, the dearest
+product) and never compute a number themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from builder.figures import Figure, FigureSet
+from builder.studies.deadly_messaging.aggregates import Aggregates, Event, Step, Term
+
+# Categories whose traders specialise in wildlife products; the report names them the
+# primary enforcement targets. Values of the traders.category enum.
+SPECIALIST_CATEGORIES = ("ivory_only", "ivory_and_other_species")
+WORKED_PRODUCTS = ("worked_uncarved", "worked_carved")
+REGULAR = "regular"
+MEASURES = ("adverts", "pictures", "videos", "pictures_videos")
+
+
+@dataclass(frozen=True)
+class StudyView:
+    traders: Figure
+    surveys: Figure
+    regular_checks: Figure
+    random_checks: Figure
+    weeks: Figure
+    period_start: dt.date
+    period_end: dt.date
+    first_day: dt.date
+    last_day: dt.date
+    regular_weekdays: tuple[str, ...]
+    regular_checks_per_week: Figure
+    surveys_after_period: int
+
+
+@dataclass(frozen=True)
+class Week:
+    week: int
+    start: dt.date
+    end: dt.date
+    adverts: Figure
+    pictures: Figure
+    videos: Figure
+    pictures_videos: Figure
+
+
+@dataclass(frozen=True)
+class Fall:
+    """The sharpest week-on-week fall in adverts posted in regular checks."""
+
+    before: Week
+    after: Week
+    adverts_pct: Figure
+    pictures_pct: Figure
+    pictures_videos_pct: Figure
+
+
+@dataclass(frozen=True)
+class Volume:
+    adverts: Figure
+    pictures: Figure
+    videos: Figure
+    per_survey: dict[str, Figure]
+    weekly: list[Week]  # regular checks only, as in the report's weekly figure
+    regular_adverts: Figure
+    random_adverts: Figure
+    regular_adverts_per_check: Figure
+    random_adverts_per_check: Figure
+    fall: Fall | None
+    opening_adverts_per_week: Figure  # mean of the weeks up to the fall
+    opening_pictures_videos_per_week: Figure
+    final_week: Week
+    final_vs_opening_pct: Figure
+    pictures_per_advert: Figure
+    weeks_to_recover: Figure | None
+
+
+@dataclass(frozen=True)
+class ActivityGroup:
+    """Traders who averaged more than `per_survey` of the activity measure per survey day."""
+
+    per_survey: float
+    traders: Figure
+    traders_pct: Figure
+    adverts_share_pct: Figure
+    pictures_videos_share_pct: Figure
+    one_in: Figure
+
+
+@dataclass(frozen=True)
+class TraderActivity:
+    rank: int
+    category: str
+    adverts_per_survey: Figure
+    pictures_per_survey: Figure
+    videos_per_survey: Figure
+    pictures_videos_per_survey: Figure
+    adverts_share_pct: Figure
+
+
+@dataclass(frozen=True)
+class Concentration:
+    groups: list[ActivityGroup]  # widest group (lowest threshold) first
+    curve: list[tuple[int, Figure]]  # (top k traders, cumulative % of adverts)
+    most_active: list[TraderActivity]  # traders of the widest group, busiest first
+    top_trader_share_pct: Figure
+    half_of_adverts_traders: Figure
+
+
+@dataclass(frozen=True)
+class Share:
+    key: str
+    count: Figure
+    pct: Figure
+
+
+@dataclass(frozen=True)
+class Price:
+    product_type: str
+    stats: Figure  # mean ± sd (n)
+    mean: float
+    sd: float | None
+    n: int
+    market: Figure | None
+    gap_pct: Figure | None  # how much cheaper than the physical market, if compared
+
+
+@dataclass(frozen=True)
+class Prices:
+    by_type: list[Price]
+    items: Figure
+    pooled_gap_pct: Figure | None
+    dearest_to_cheapest_ratio: Figure
+    dearest: str
+    cheapest: str
+    market_years: tuple[Figure, Figure] | None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    measure: str
+    value: Figure
+    unit: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    event_id: str
+    date: dt.date
+    kind: str
+    actor: str
+    place: str | None
+    description: str
+    location: str
+    week: int | None
+    quantities: dict[str, Quantity]
+
+
+@dataclass(frozen=True)
+class LaterRounds:
+    """Survey rounds after the study period: in the package, but not in the report's findings."""
+
+    surveys: Figure
+    adverts: Figure
+    pictures_videos: Figure
+    first_day: dt.date
+    last_day: dt.date
+    weekly: list[Week]  # every check, not only the regular ones
+
+
+@dataclass(frozen=True)
+class Findings:
+    study: StudyView
+    volume: Volume
+    concentration: Concentration
+    categories: list[Share]
+    specialist_pct: Figure
+    products: list[Share]
+    worked_pct: Figure
+    prices: Prices
+    events: list[EventView]
+    flow: list[Step]
+    chain: list[Step]
+    glossary: tuple[Term, ...]
+    later: LaterRounds | None
+
+
+def study_view(fig: FigureSet, agg: Aggregates) -> StudyView:
+    surveys, settings = agg.surveys, agg.settings
+    first, last = surveys["date"].min().date(), surveys["date"].max().date()
+    return StudyView(
+        traders=fig.count(resource="traders"),
+        surveys=fig.count(resource="surveys"),
+        regular_checks=fig.count(resource="surveys", kind=REGULAR),
+        random_checks=fig.count(resource="surveys", kind="random"),
+        weeks=fig.count_weeks(),
+        period_start=settings.start or first,
+        period_end=settings.end or last,
+        first_day=first,
+        last_day=last,
+        regular_weekdays=settings.regular_weekday_names,
+        regular_checks_per_week=fig.regular_checks_per_week(),
+        surveys_after_period=agg.surveys_after_period,
+    )
+
+
+def week_view(fig: FigureSet, agg: Aggregates, week: int, kind: str | None = REGULAR, scope: str | None = None) -> Week:
+    values = {m: fig.week_total(measure=m, week=week, kind=kind, scope=scope) for m in MEASURES}
+    start = agg.settings.week_start(week) if agg.settings.start else agg.surveys["date"].min().date()
+    return Week(week, start, start + dt.timedelta(days=6), **values)
+
+
+def later_rounds(fig: FigureSet, agg: Aggregates) -> LaterRounds | None:
+    after = agg.after
+    if after is None:
+        return None
+    scope = {"scope": "after"}
+    return LaterRounds(
+        surveys=fig.count(resource="surveys", **scope),
+        adverts=fig.total(measure="adverts", **scope),
+        pictures_videos=fig.total(measure="pictures_videos", **scope),
+        first_day=after.surveys["date"].min().date(),
+        last_day=after.surveys["date"].max().date(),
+        weekly=[week_view(fig, after, w, None, "after") for w in range(after.first_week, after.last_week + 1)],
+    )
+
+
+def volume_view(fig: FigureSet, agg: Aggregates) -> Volume:
+    weekly = [week_view(fig, agg, w) for w in range(1, agg.last_week + 1)]
+    after = fig.sharpest_fall(measure="adverts", kind=REGULAR).value
+    fall = None
+    if after is not None:
+        span = {"from_": after - 1, "to": after, "kind": REGULAR}
+        fall = Fall(
+            before=weekly[after - 2],
+            after=weekly[after - 1],
+            adverts_pct=fig.week_drop_pct(measure="adverts", **span),
+            pictures_pct=fig.week_drop_pct(measure="pictures", **span),
+            pictures_videos_pct=fig.week_drop_pct(measure="pictures_videos", **span),
+        )
+    opening = {"from_": 1, "to": after - 1 if after else agg.last_week, "kind": REGULAR}
+    final = weekly[-1]
+    return Volume(
+        adverts=fig.total(measure="adverts"),
+        pictures=fig.total(measure="pictures"),
+        videos=fig.total(measure="videos"),
+        per_survey={m: fig.survey_stats(measure=m) for m in ("adverts", "pictures", "videos")},
+        weekly=weekly,
+        regular_adverts=fig.total(measure="adverts", kind=REGULAR),
+        random_adverts=fig.total(measure="adverts", kind="random"),
+        regular_adverts_per_check=fig.survey_mean(measure="adverts", kind=REGULAR),
+        random_adverts_per_check=fig.survey_mean(measure="adverts", kind="random"),
+        fall=fall,
+        opening_adverts_per_week=fig.week_mean(measure="adverts", **opening),
+        opening_pictures_videos_per_week=fig.week_mean(measure="pictures_videos", **opening),
+        final_week=final,
+        final_vs_opening_pct=fig.week_level_pct(measure="adverts", week=final.week, **opening),
+        pictures_per_advert=fig.per_advert(measure="pictures"),
+        weeks_to_recover=fig.weeks_since(week=after) if after else None,
+    )
+
+
+def concentration_view(fig: FigureSet, agg: Aggregates) -> Concentration:
+    measure = agg.options.activity_measure
+    groups = []
+    for threshold in agg.options.activity_thresholds:
+        group = {"measure": measure, "above": threshold}
+        groups.append(
+            ActivityGroup(
+                per_survey=threshold,
+                traders=fig.top_traders(**group),
+                traders_pct=fig.top_traders_pct(**group),
+                adverts_share_pct=fig.top_traders_share(**group, of="adverts"),
+                pictures_videos_share_pct=fig.top_traders_share(**group, of="pictures_videos"),
+                one_in=fig.traders_per_top_trader(**group),
+            )
+        )
+    # The busiest traders of the widest group; if nobody reaches a threshold, the ten busiest.
+    widest = int(groups[0].traders) if groups and groups[0].traders else min(10, len(agg.traders))
+    most_active = [
+        TraderActivity(
+            rank=rank,
+            category=agg.traders.iloc[rank - 1]["category"],
+            adverts_per_survey=fig.trader_per_survey(rank=rank, measure="adverts"),
+            pictures_per_survey=fig.trader_per_survey(rank=rank, measure="pictures"),
+            videos_per_survey=fig.trader_per_survey(rank=rank, measure="videos"),
+            pictures_videos_per_survey=fig.trader_per_survey(rank=rank, measure="pictures_videos"),
+            adverts_share_pct=fig.trader_share(rank=rank, measure="adverts"),
+        )
+        for rank in range(1, widest + 1)
+    ]
+    return Concentration(
+        groups=groups,
+        curve=[(k, fig.cumulative_share(measure="adverts", traders=k)) for k in range(1, len(agg.traders) + 1)],
+        most_active=most_active,
+        top_trader_share_pct=fig.busiest_trader_share(measure="adverts"),
+        half_of_adverts_traders=fig.traders_for_half(measure="adverts"),
+    )
+
+
+def prices_view(fig: FigureSet, agg: Aggregates) -> Prices:
+    rows = []
+    for product in agg.enums["price_product_type"]:
+        if product not in agg.prices.index:
+            continue
+        stats = fig.price_stats(type=product)
+        market = fig.market_price(type=product)
+        known = market.value is not None
+        rows.append(
+            Price(
+                product,
+                stats,
+                stats.value.mean,
+                stats.value.sd,
+                stats.value.n,
+                market if known else None,
+                fig.price_gap_pct(type=product) if known else None,
+            )
+        )
+    compared = tuple(r.product_type for r in rows if r.market is not None)
+    dearest, cheapest = max(rows, key=lambda r: r.mean), min(rows, key=lambda r: r.mean)
+    years = (fig.market_year(which="first"), fig.market_year(which="last")) if agg.market_years else None
+    return Prices(
+        by_type=rows,
+        items=fig.priced_items(),
+        pooled_gap_pct=fig.price_gap_pct(type=compared) if compared else None,
+        dearest_to_cheapest_ratio=fig.price_ratio(numerator=dearest.product_type, denominator=cheapest.product_type),
+        dearest=dearest.product_type,
+        cheapest=cheapest.product_type,
+        market_years=years,
+    )
+
+
+def event_views(fig: FigureSet, agg: Aggregates) -> list[EventView]:
+    quantities = agg.event_quantities
+    views = []
+    for event in agg.events:
+        own = quantities[quantities["event_id"] == event.event_id]
+        views.append(
+            EventView(
+                **{k: getattr(event, k) for k in Event.__dataclass_fields__},
+                quantities={
+                    q["measure"]: Quantity(
+                        q["measure"], fig.event_quantity(event=event.event_id, measure=q["measure"]), q["unit"]
+                    )
+                    for _, q in own.iterrows()
+                },
+            )
+        )
+    return views
+
+
+def steps(agg: Aggregates, process: str) -> list[Step]:
+    table = agg.steps[agg.steps["process"] == process].sort_values("step")
+    return [Step(int(r["step"]), r["name"], r["description"]) for _, r in table.iterrows()]
+
+
+def shares(fig: FigureSet, name: str, codes: tuple[str, ...]) -> list[Share]:
+    count, pct = {"category": (fig.category_count, fig.category_pct), "type": (fig.product_count, fig.product_pct)}[
+        name
+    ]
+    return [Share(code, count(**{name: code}), pct(**{name: code})) for code in codes]
+
+
+def findings(fig: FigureSet) -> Findings:
+    """Every finding the pages report, as figures of the registry."""
+    agg: Aggregates = fig.aggregates
+    return Findings(
+        study=study_view(fig, agg),
+        volume=volume_view(fig, agg),
+        concentration=concentration_view(fig, agg),
+        categories=shares(fig, "category", agg.enums["category"]),
+        specialist_pct=fig.category_pct(category=SPECIALIST_CATEGORIES),
+        products=shares(fig, "type", agg.enums["product_type"]),
+        worked_pct=fig.product_pct(type=WORKED_PRODUCTS),
+        prices=prices_view(fig, agg),
+        events=event_views(fig, agg),
+        flow=steps(agg, "flow"),
+        chain=steps(agg, "chain"),
+        glossary=agg.glossary,
+        later=later_rounds(fig, agg),
+    )
+
+
+def views(fig: FigureSet) -> Mapping[str, Any]:
+    """The template context this study adds to the engine's: `f`, the findings."""
+    return {"f": findings(fig)}
+
+
+def headline(fig: FigureSet) -> dict[str, Figure | None]:
+    """The findings a reader would cite, by a stable name: what a release's changelog compares."""
+    f = findings(fig)
+    groups = f.concentration.groups
+    figures: dict[str, Figure | None] = {
+        "traders": f.study.traders,
+        "surveys": f.study.surveys,
+        "weeks": f.study.weeks,
+        "adverts": f.volume.adverts,
+        "pictures": f.volume.pictures,
+        "videos": f.volume.videos,
+        "adverts_per_survey": f.volume.per_survey["adverts"],
+        "sharpest_weekly_fall_pct": f.volume.fall.adverts_pct if f.volume.fall else None,
+        "top_group_adverts_share_pct": groups[-1].adverts_share_pct if groups else None,
+        "worked_pct": f.worked_pct,
+        "priced_items": f.prices.items,
+        "worked_price_gap_pct": f.prices.pooled_gap_pct,
+    }
+    for price in f.prices.by_type:
+        figures[f"price_{price.product_type}"] = price.stats
+    figures["surveys_after_period"] = f.later.surveys if f.later else None
+    figures["adverts_after_period"] = f.later.adverts if f.later else None
+    return figures
