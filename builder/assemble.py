@@ -176,6 +176,7 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
         figures=analysis.figures,
         printed=printed_values(analysis),
         audit=analysis.audit,
+        errors=study.all_errors,
         strings=strings,
         package=package_info(package.descriptor, rows, download_dir),
         built=formatter.day(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),

@@ -69,14 +69,14 @@ ENGINE_ERRORS = ErrorCatalogue(
         ErrorCode(
             "provenance-missing",
             "A resource does not say whether it is published or reconstructed.",
-            'Add `"provenance"` to the resource.',
+            "Add `provenance` to the resource.",
             "the resource does not say whether it is published or reconstructed",
             'add "provenance": "published" or "reconstructed"',
         ),
         ErrorCode(
             "unit-missing",
             "A numeric field has no unit.",
-            'Add a `"unit"` to the field.',
+            "Add a `unit` to the field.",
             "a measured field has no unit",
             'add a "unit" to the field, e.g. "CNY" or "pictures"',
         ),
@@ -258,7 +258,7 @@ ENGINE_ERRORS = ErrorCatalogue(
             "wechat-id",
             "a WeChat id",
             "A WeChat id in a text cell.",
-            "remove it; traders appear only under their pseudonymous ids",
+            "remove it; people appear here only under pseudonymous ids",
         ),
         personal(
             "qq-number", "a QQ number", "A QQ number in a text cell.", "remove it: account numbers are never published"
@@ -346,7 +346,7 @@ ENGINE_ERRORS = ErrorCatalogue(
         ErrorCode(
             "sheet-empty",
             "A monitoring sheet has no rows.",
-            "Fill it in, one row per advert.",
+            "Fill it in, one row per record.",
             "the sheet has no rows",
             "fill in the monitoring sheet, one row per record",
         ),

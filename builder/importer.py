@@ -84,7 +84,7 @@ def parse_rows(spec: SheetSpec, sheet: str, raw: list[dict[str, Any]], key: byte
         if cells.get(CELL_COUNT):
             problems.append(ENGINE_ERRORS["sheet-row-too-long"].at(sheet, number, example=spec.comma_example))
             continue
-        reader = RowReader(sheet, number, cells, key)
+        reader = RowReader(sheet, number, cells, key, spec.id_prefix)
         row = spec.parse_row(reader)
         problems += reader.problems
         if reader.clean and row is not None:

@@ -20,6 +20,7 @@ from builder.audit import AuditRow
 from builder.charts import Chart, RenderedChart
 from builder.figures import FigureSet
 from builder.formatting import Formatter
+from builder.problems import ErrorCatalogue
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
 
@@ -93,6 +94,7 @@ class SiteContext:
     figures: FigureSet
     printed: dict[str, float]  # printed figure id -> value as printed
     audit: list[AuditRow]
+    errors: ErrorCatalogue  # every error code a maintainer can meet, for the guide
     strings: dict[str, Any]
     package: PackageInfo
     built: str  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
@@ -205,6 +207,7 @@ class PageRenderer:
             fig=self.context.figures,
             printed=self.context.printed,
             audit=self.context.audit,
+            errors=self.context.errors,
             s=self.context.strings,
             package=self.context.package,
             built=self.context.built,

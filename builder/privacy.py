@@ -5,7 +5,7 @@ both and names the resource, row and field. A false positive can be waived only 
 entry in the package's committed allow-list (`privacy-allowlist.json`), which names the
 exact cell and value, why it is not personal data, and who reviewed it.
 
-Trader-level attributes that are published (fields marked `"quasiIdentifier": true`) are
+Attributes of people or accounts that are published (fields marked `"quasiIdentifier": true`) are
 also checked for groups small enough to single out an account (k-anonymity).
 """
 
@@ -25,7 +25,7 @@ from builder.errors import ENGINE_ERRORS
 from builder.problems import Problem
 
 ALLOWLIST = "privacy-allowlist.json"
-DEFAULT_K_ANONYMITY = 5  # smallest group of traders that may share published attributes
+DEFAULT_K_ANONYMITY = 5  # smallest group of records that may share published attributes
 K_VARIABLE = "BUILDER_K_ANONYMITY"
 
 # Digits as people write them in Chinese text: full-width, and Chinese numerals.

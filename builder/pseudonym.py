@@ -1,4 +1,4 @@
-"""Turn real account ids into pseudonymous trader ids with a secret key.
+"""Turn real account ids into pseudonymous ids with a secret key.
 
 WeChat ids, phone and QQ numbers come from small spaces: a plain hash of one can be
 reversed by hashing every candidate. A keyed hash (HMAC-SHA256) cannot be, as long as the
@@ -13,7 +13,7 @@ import hmac
 import os
 import unicodedata
 
-ID_PREFIX = "tr_"
+DEFAULT_PREFIX = "id_"  # a study chooses its own (this report: tr_ for traders)
 ID_HEX_DIGITS = 12  # 48 bits: collisions stay negligible for millions of accounts per key
 MINIMUM_KEY_BYTES = 16
 
@@ -27,12 +27,12 @@ def normalise_account(account_id: str) -> str:
     return unicodedata.normalize("NFKC", account_id).strip().casefold()
 
 
-def pseudonymise(account_id: str, key: bytes) -> str:
-    """Return the pseudonymous trader id of a real account id."""
+def pseudonymise(account_id: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> str:
+    """Return the pseudonymous id of a real account id."""
     if len(key) < MINIMUM_KEY_BYTES:
         raise MissingKeyError(f"the pseudonymisation key must be at least {MINIMUM_KEY_BYTES} bytes long")
     digest = hmac.new(key, normalise_account(account_id).encode("utf-8"), hashlib.sha256).hexdigest()
-    return ID_PREFIX + digest[:ID_HEX_DIGITS]
+    return prefix + digest[:ID_HEX_DIGITS]
 
 
 def key_from_environment(variable: str) -> bytes:

@@ -92,6 +92,7 @@ class RowReader:
     row: int
     cells: Mapping[str, Any]
     key: bytes
+    id_prefix: str
     problems: list[Problem] = field(default_factory=list)
 
     def text(self, column: str) -> str:
@@ -136,7 +137,7 @@ class RowReader:
         account = self.text(column)
         if not account:
             self.wrong(column, "the account is empty", "write the account id as it appears on the platform")
-        return pseudonymise(account, self.key) if account else ""
+        return pseudonymise(account, self.key, self.id_prefix) if account else ""
 
     @property
     def clean(self) -> bool:
@@ -163,3 +164,4 @@ class SheetSpec:
     summary: Callable[[dict[str, int]], str]  # "imported 3 adverts (...)", from the merge's counts
     comma_example: str = '"a, b"'  # a value with a comma, for the message about shifted cells
     sheet_name: str = "records"  # the template workbook's data sheet
+    id_prefix: str = "id_"  # the pseudonymous ids' prefix, e.g. tr_ for traders

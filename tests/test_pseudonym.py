@@ -23,7 +23,7 @@ def test_another_key_gives_another_id():
 
 def test_the_id_is_not_a_plain_hash_of_the_account():
     plain = hashlib.sha256(b"ivoryshop88").hexdigest()[:12]
-    assert pseudonymise("ivoryshop88", KEY) != "tr_" + plain
+    assert pseudonymise("ivoryshop88", KEY, "tr_") != "tr_" + plain
 
 
 def test_a_short_key_is_refused():

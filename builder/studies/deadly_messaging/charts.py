@@ -26,7 +26,7 @@ from builder.charts import (
     tips,
 )
 from builder.figures import FigureSet
-from builder.studies.deadly_messaging.views import Findings
+from builder.studies.deadly_messaging.findings import Findings
 
 
 def record(item: Any) -> dict[str, Any]:

@@ -252,4 +252,5 @@ SHEET = SheetSpec(
     summary=summary,
     comma_example='"worked, carved"',
     sheet_name="adverts",
+    id_prefix="tr_",
 )

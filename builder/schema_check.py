@@ -1,0 +1,146 @@
+"""Run Frictionless on a package and reword each error as a maintainer can act on it.
+
+Frictionless checks every cell against the Table Schema; this module turns its errors into
+`Problem`s that name the file, row and field, say what is wrong in plain words, and what to
+do, and drops the checks that only echo a more specific one on the same cell.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from frictionless import Package
+
+from builder.problems import Problem
+
+CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"', re.S)
+FOREIGN_NOTE = re.compile(
+    r'for "(?P<fields>[^"]+)": values "(?P<values>[^"]*)" not found in the lookup table "(?P<table>[^"]+)" as "(?P<ref>[^"]+)"'
+)
+SAME_ROW_NOTE = re.compile(r"row at position (?P<row>\d+)")
+TYPE_WORDS = {
+    "integer": ("a whole number", "write a whole number, without decimals or thousands separators"),
+    "number": ("a number", "write a number with a dot for decimals and no thousands separators"),
+    "date": ("a date", "write the date as YYYY-MM-DD"),
+    "boolean": ("true or false", "write true or false"),
+}
+# What a maintainer should do about a Frictionless error the wording below does not cover.
+HINTS = {
+    "type-error": "write the value in the field's type (integers without decimals or separators, dates as YYYY-MM-DD)",
+    "constraint-error": "change the value so that it meets the field's constraint in datapackage.json",
+    "missing-cell": "fill the empty cell; this field is required",
+    "missing-label": "add the missing column to the header row",
+    "extra-label": "remove the column or declare it in the schema",
+    "incorrect-label": "rename the header to the schema's field name, in the schema's order",
+    "blank-row": "delete the empty row",
+    "blank-label": "give every column a header",
+    "duplicate-label": "give every column a distinct header",
+    "primary-key": "give every row a distinct id",
+    "unique-error": "give every row a distinct value in this field",
+    "foreign-key": "add the referenced row to the other resource, or correct this value",
+    "encoding-error": "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8')",
+    "scheme-error": "point the resource path at a file inside the package folder",
+    "format-error": "save the file as CSV",
+    "source-error": "check that the file exists and is a readable CSV",
+    "hash-count": "restore the file from its release, or update bytes and hash if the change is intended",
+    "byte-count": "restore the file from its release, or update bytes and hash if the change is intended",
+}
+
+
+def constraint_wording(name: str, value: str, cell: Any, field_: dict[str, Any] | None) -> tuple[str, str] | None:
+    if name == "enum":
+        allowed = ", ".join(str(v) for v in (field_ or {}).get("constraints", {}).get("enum", [value]))
+        return f'"{cell}" is not an allowed value', f"use one of: {allowed}"
+    if name in ("minimum", "maximum"):
+        side = "below the minimum" if name == "minimum" else "above the maximum"
+        bound = "at least" if name == "minimum" else "at most"
+        return f'"{cell}" is {side} of {value}', f"correct the value; it must be {bound} {value}"
+    if name == "pattern" and value.startswith("[^=+"):
+        return (
+            f'"{cell}" starts with a character a spreadsheet would run as a formula',
+            "remove the leading =, +, -, @, tab or carriage return, or reword the text",
+        )
+    if name == "pattern":
+        return f'"{cell}" does not have the required form ({value})', "correct the value to match the form given"
+    if name == "required":
+        return "the cell is empty but the field is required", HINTS["missing-cell"]
+    if name == "unique":
+        return f'"{cell}" is used on another row too', HINTS["unique-error"]
+    return None
+
+
+def friendly(error: Any, field_: dict[str, Any] | None) -> tuple[str, str]:
+    """Our wording of a Frictionless error: what is wrong with this cell, and what to do."""
+    kind, note, cell = error.type, error.note or "", getattr(error, "cell", None)
+    if kind == "type-error" and field_:
+        what, hint = TYPE_WORDS.get(field_["type"], (field_["type"], HINTS["type-error"]))
+        return f'"{cell}" is not {what}', hint
+    if kind == "constraint-error" and (match := CONSTRAINT_NOTE.search(note)):
+        wording = constraint_wording(match["name"], match["value"], cell, field_)
+        if wording:
+            return wording
+    if kind == "foreign-key" and (match := FOREIGN_NOTE.search(note)):
+        return (
+            f'{match["fields"]} "{match["values"]}" does not exist in {match["table"]} ({match["ref"]})',
+            f"add it to {match['table']}, or correct this value",
+        )
+    if kind in ("primary-key", "unique-error") and (match := SAME_ROW_NOTE.search(note)):
+        return f"the id repeats the one on row {match['row']}", HINTS["primary-key"]
+    if kind == "missing-cell":
+        return "the row has too few cells: this field has no value", "add the missing cell; look for a lost comma"
+    if kind == "extra-cell":
+        return (
+            f"the row has more cells than the header (cell {getattr(error, 'field_number', '?')})",
+            "remove the extra cell; text with a comma must be in double quotes",
+        )
+    if kind == "incorrect-label":
+        return (
+            f'the header is "{getattr(error, "label", "?")}" where the schema expects "{getattr(error, "field_name", "?")}"',
+            HINTS["incorrect-label"],
+        )
+    return error.message, HINTS.get(kind, "see the message")
+
+
+def frictionless_problems(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    report = Package(str(descriptor_path)).validate()
+    fields = {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
+    problems = []
+    for task in report.tasks:
+        place = task.place or task.name or "?"
+        for error in task.errors:
+            field_name = getattr(error, "field_name", None)
+            message, hint = friendly(error, fields.get((place, field_name or "")))
+            if error.type in ("primary-key",):
+                field_name = None
+            problems.append(Problem(place, getattr(error, "row_number", None), field_name, error.type, message, hint))
+    for error in report.errors:
+        problems.append(
+            Problem(
+                descriptor_path.name, None, None, error.type, error.message, HINTS.get(error.type, "fix the descriptor")
+            )
+        )
+    return problems
+
+
+def without_echoes(problems: list[Problem]) -> list[Problem]:
+    """One report per cell: drop the checks that repeat a more specific one on the same cell.
+
+    An empty cell is also a broken `required` constraint; a formula cell also breaks its
+    field's pattern; a repeated id is both a primary-key and a unique error.
+    """
+    by_cell: dict[tuple[str, int | None, str | None], set[str]] = {}
+    for p in problems:
+        by_cell.setdefault((p.file, p.row, p.field), set()).add(p.code)
+    rows_with_key_error = {(p.file, p.row) for p in problems if p.code == "primary-key"}
+
+    def echo(p: Problem) -> bool:
+        codes = by_cell[(p.file, p.row, p.field)]
+        if p.code == "constraint-error" and "missing-cell" in codes and p.message.startswith("the cell is empty"):
+            return True
+        if p.code == "constraint-error" and "formula-cell" in codes:
+            return True
+        return p.code == "unique-error" and (p.file, p.row) in rows_with_key_error
+
+    return [p for p in problems if not echo(p)]
