@@ -15,13 +15,14 @@ from typing import Any
 
 import yaml
 
+from builder.problems import UsageError
 from builder.study import Study, load_study
 
 PLUGIN_NAME = "report-builder"
 CACHE_FOLDER = ".build"
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """The configuration cannot be used; the message says what to change."""
 
 

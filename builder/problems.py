@@ -12,13 +12,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+SHOWN_CHARACTERS = 60
+TEXT_FILES = (".md", ".yml", ".yaml", ".txt")  # numbered by line; tables are numbered by row
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: in full if short, else its start and its length."""
+    text = str(value)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}… ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the package: where it is, what is wrong, how to fix it.
 
     `row` is the spreadsheet row number (the header is row 1), so a maintainer can go
-    straight to it; None where the problem is not in one row.
+    straight to it; None where the problem is not in one row. In a text file (a page, a
+    release note) it is the line number, and is printed as one.
     """
 
     file: str
@@ -31,7 +43,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {'line' if self.file.endswith(TEXT_FILES) else 'row'} {self.row}"
         if self.field:
             where += f", field {self.field}"
         return f"{where}: {self.message} [{self.code}] Fix: {self.hint}"
@@ -91,6 +103,10 @@ class ErrorCatalogue:
 
     def __or__(self, other: ErrorCatalogue) -> ErrorCatalogue:
         return ErrorCatalogue([*self, *other])
+
+
+class UsageError(Exception):
+    """The builder was asked for something it cannot do (a setting, a path); exit code 2."""
 
 
 class PackageError(Exception):

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from frictionless import Package
+from frictionless import FrictionlessException, Package
 
-from builder.problems import Problem
+from builder.problems import Problem, shown
 
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"', re.S)
 FOREIGN_NOTE = re.compile(
@@ -46,7 +46,12 @@ HINTS = {
     "source-error": "check that the file exists and is a readable CSV",
     "hash-count": "restore the file from its release, or update bytes and hash if the change is intended",
     "byte-count": "restore the file from its release, or update bytes and hash if the change is intended",
+    "package-error": "correct the descriptor as the message says; compare it with the project's datapackage.json",
 }
+
+
+def shown_all(reasons: list[str]) -> str:
+    return "; ".join(shown(r) for r in reasons[:3]) + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else "")
 
 
 def constraint_wording(name: str, value: str, cell: Any, field_: dict[str, Any] | None) -> tuple[str, str] | None:
@@ -74,6 +79,7 @@ def constraint_wording(name: str, value: str, cell: Any, field_: dict[str, Any] 
 def friendly(error: Any, field_: dict[str, Any] | None) -> tuple[str, str]:
     """Our wording of a Frictionless error: what is wrong with this cell, and what to do."""
     kind, note, cell = error.type, error.note or "", getattr(error, "cell", None)
+    cell = None if cell is None else shown(cell)
     if kind == "type-error" and field_:
         what, hint = TYPE_WORDS.get(field_["type"], (field_["type"], HINTS["type-error"]))
         return f'"{cell}" is not {what}', hint
@@ -100,11 +106,19 @@ def friendly(error: Any, field_: dict[str, Any] | None) -> tuple[str, str]:
             f'the header is "{getattr(error, "label", "?")}" where the schema expects "{getattr(error, "field_name", "?")}"',
             HINTS["incorrect-label"],
         )
-    return error.message, HINTS.get(kind, "see the message")
+    return shown(error.message), HINTS.get(kind, "see the message")
 
 
 def frictionless_problems(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    report = Package(str(descriptor_path)).validate()
+    """Frictionless' report on the package, reworded; one line if Frictionless cannot read it."""
+    try:
+        report = Package(str(descriptor_path)).validate()
+    except FrictionlessException as refused:
+        reasons = [r.message for r in getattr(refused, "reasons", [])] or [refused.error.message]
+        return [Problem(descriptor_path.name, None, None, "package-error", shown_all(reasons), HINTS["package-error"])]
+    except (RecursionError, ValueError, TypeError, OverflowError, LookupError) as failure:
+        detail = f"Frictionless cannot read the package ({type(failure).__name__}: {shown(failure)})"
+        return [Problem(descriptor_path.name, None, None, "package-error", detail, HINTS["package-error"])]
     fields = {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
     problems = []
     for task in report.tasks:
@@ -118,7 +132,12 @@ def frictionless_problems(descriptor_path: Path, descriptor: dict[str, Any]) -> 
     for error in report.errors:
         problems.append(
             Problem(
-                descriptor_path.name, None, None, error.type, error.message, HINTS.get(error.type, "fix the descriptor")
+                descriptor_path.name,
+                None,
+                None,
+                error.type,
+                shown(error.message),
+                HINTS.get(error.type, "fix the descriptor"),
             )
         )
     return problems

@@ -23,7 +23,7 @@ from builder.errors import ENGINE_ERRORS
 from builder.figures import Figure, FigureSet, Registry
 from builder.load import Package
 from builder.printed import FIELDS as PRINTED_FIELDS
-from builder.problems import ErrorCatalogue, Problem
+from builder.problems import ErrorCatalogue, Problem, UsageError
 from builder.requirements import Requirements
 from builder.settings import StudySettings
 from builder.validate import Checks, Rule
@@ -31,7 +31,7 @@ from builder.validate import Checks, Rule
 STUDY_ATTRIBUTE = "STUDY"
 
 
-class StudyLoadError(Exception):
+class StudyLoadError(UsageError):
     """The configured study cannot be found or is not a study; the message says how to fix it."""
 
 

@@ -3,15 +3,13 @@
 Returns a report of problems and never raises on bad data, so the CLI can report every
 problem at once (as mkdocs does with configuration errors). What the study needs of the
 package (resources, fields, settings, rules) arrives as `Checks`; this module knows no study.
+Checks run from the outside in, each only if the one before passed: the descriptor as JSON,
+its structure, the paths (before any file is opened), the files as bytes, then the cells.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
-import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,20 +17,22 @@ from typing import Any
 
 from builder import printed
 from builder.csvfiles import read_rows
+from builder.descriptor import KEYS, read_descriptor, structure_problems
 from builder.errors import ENGINE_ERRORS
 from builder.figures import Registry
-from builder.privacy import privacy_problems
+from builder.file_checks import file_problems, merged_row_problems, path_problems
+from builder.numbers import number_problems
+from builder.paths import NOTES_FOLDER
+from builder.privacy import ALLOWLIST, k_anonymity_threshold, privacy_problems
 from builder.problems import Problem
 from builder.requirements import Requirements, missing
+from builder.safe_files import DEFAULT_MAX_RESOURCE_BYTES, FileRefused, chunks, max_resource_bytes, read_bytes
 from builder.schema_check import frictionless_problems, without_echoes
 from builder.settings import StudySettings, parse_settings
 
 PROVENANCES = ("published", "reconstructed")
-BOM = b"\xef\xbb\xbf"
-DEFAULT_MAX_RESOURCE_BYTES = 2 * 1024**3  # 2 GiB: far above a platform-wide survey programme
-MAX_BYTES_VARIABLE = "BUILDER_MAX_RESOURCE_BYTES"
-NUMERIC_TYPES = ("integer", "number")
 E = ENGINE_ERRORS
+__all__ = ["DEFAULT_MAX_RESOURCE_BYTES", "Checks", "Report", "RuleContext", "validate", "validate_report"]
 
 
 @dataclass(frozen=True)
@@ -89,26 +89,38 @@ _reports: dict[tuple[str, int], Report] = {}
 
 
 def inputs_digest(descriptor_path: Path) -> str | None:
-    """A hash of the package's files, location and settings; None where it is not safe to cache."""
+    """A hash of the package's files, location and settings; None where it is not safe to cache.
+
+    Only a package whose every path has passed the path checks is hashed, and files are
+    hashed as streams within the size limit: nothing is read that validation would refuse.
+    """
     try:
-        raw = descriptor_path.read_bytes()
-        descriptor = json.loads(raw)
+        raw = read_bytes(descriptor_path)
+        descriptor, problems = read_descriptor(descriptor_path)
+        if descriptor is None or problems or structure_problems(descriptor, descriptor_path.name):
+            return None
+        root = descriptor_path.parent
+        resources = descriptor["resources"]
+        if any(path_problems(descriptor_path.name, r["name"], r["path"], root) for r in resources):
+            return None
         digest = hashlib.sha256(raw)
         digest.update(str(descriptor_path.resolve()).encode())
-        digest.update(f"{max_resource_bytes()} {os.environ.get('BUILDER_K_ANONYMITY', '')}".encode())
-        root = descriptor_path.parent
-        for extra in ("privacy-allowlist.json",):
-            if (root / extra).is_file():
-                digest.update((root / extra).read_bytes())
-        for resource in descriptor["resources"]:
+        digest.update(f"{max_resource_bytes()} {k_anonymity_threshold()}".encode())
+        for extra in sorted(p for p in (ALLOWLIST, *notes(root)) if (root / p).exists()):
+            digest.update(f"{extra}\0".encode() + read_bytes(root / extra))
+        for resource in resources:
             path = root / resource["path"]
-            if path.stat().st_size > max_resource_bytes():
-                return None  # never read an oversized file just to hash it
-            # Where the file really is matters too: a symlink out of the package is refused.
-            digest.update(f"{resource['path']}\0{path.resolve()}\0".encode() + path.read_bytes())
+            digest.update(f"{resource['path']}\0{path.resolve()}\0".encode())
+            for chunk in chunks(path, max_resource_bytes()):
+                digest.update(chunk)
         return digest.hexdigest()
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, FileRefused):
         return None  # a broken package is validated afresh every time
+
+
+def notes(root: Path) -> list[str]:
+    folder = root / NOTES_FOLDER
+    return [f"{NOTES_FOLDER}/{p.name}" for p in sorted(folder.glob("*.md"))] if folder.is_dir() else []
 
 
 def validate(descriptor_path: Path, checks: Checks | None = None) -> list[Problem]:
@@ -128,22 +140,6 @@ def validate_report(descriptor_path: Path, checks: Checks | None = None) -> Repo
     return report
 
 
-def read_descriptor(descriptor_path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The descriptor as JSON, or the one problem that stops everything else."""
-    label = descriptor_path.name
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, [E["descriptor-missing"].at(str(descriptor_path))]
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return None, [E["descriptor-not-json"].at(label, getattr(error, "lineno", None), error=error)]
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return None, [
-            E["descriptor-invalid"].at(label, None, "resources", detail="the descriptor has no list of resources")
-        ]
-    return descriptor, []
-
-
 def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
     """Validate without the memo: every check, every file read."""
     label = descriptor_path.name
@@ -154,17 +150,20 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
     options, option_problems = checks.options(settings, label)
     problems += option_problems
     root = descriptor_path.parent
-    problems += descriptor_problems(descriptor, root, label)
-    problems += missing(descriptor, checks.requirements, label)
+    needed = missing(descriptor, checks.requirements, label)
+    problems += without_key_echoes(structure_problems(descriptor, label), needed) + needed
+    if not problems:
+        problems = descriptor_problems(descriptor, root, label)
     if not problems:
         problems = file_problems(descriptor, root)
     if problems:
-        return Report(sorted(problems, key=Problem.sort_key), settings, options)
+        return Report(sorted(set(problems), key=Problem.sort_key), settings, options)
     merged = merged_row_problems(descriptor, root)
     if merged:
         # Everything else read from such a file is a consequence of the stray quote.
         return Report(sorted(merged, key=Problem.sort_key), settings, options)
     problems = frictionless_problems(descriptor_path, descriptor)
+    problems += number_problems(descriptor, root)
     problems += privacy_problems(descriptor, root)
     problems = without_echoes(problems)
     if not problems:
@@ -175,18 +174,21 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
     return Report(sorted(set(problems), key=Problem.sort_key), settings, options)
 
 
+def without_key_echoes(structural: list[Problem], needed: list[Problem]) -> list[Problem]:
+    """Drop a key's complaint about a field the study needs and the schema lacks: one line is enough."""
+    lacking = {p.field.split(".")[0] for p in needed if p.code == "field-missing" and p.field}
+    return [p for p in structural if not (p.field and p.field.split(".")[0] in lacking and p.field.endswith(KEYS))]
+
+
 def descriptor_problems(descriptor: dict[str, Any], root: Path, label: str) -> list[Problem]:
-    """Check what the Frictionless standard leaves open: safe paths, provenance, units, citation."""
+    """Check what the Frictionless standard leaves open: safe paths, provenance, citation."""
     problems = property_problems(descriptor, label)
-    resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
-    if len(resources) != len(descriptor["resources"]):
-        problems.append(E["descriptor-invalid"].at(label, None, "resources", detail="a resource is not an object"))
-    reconstructed = [r.get("name") for r in resources if r.get("provenance") == "reconstructed"]
+    reconstructed = [r.get("name") for r in descriptor["resources"] if r.get("provenance") == "reconstructed"]
     if reconstructed and not (descriptor.get("reconstruction") or {}).get("disclosure"):
         problems.append(
             E["missing-disclosure"].at(label, None, "reconstruction", names=", ".join(map(str, reconstructed)))
         )
-    for resource in resources:
+    for resource in descriptor["resources"]:
         problems += resource_problems(resource, root, label)
     return problems
 
@@ -224,91 +226,13 @@ def property_problems(descriptor: dict[str, Any], label: str) -> list[Problem]:
 
 
 def resource_problems(resource: dict[str, Any], root: Path, label: str) -> list[Problem]:
-    name = resource.get("name", "?")
+    name = resource["name"]
     path = resource.get("path")
     if not isinstance(path, str) or not path:
         return [E["path-missing"].at(label, None, f"{name}.path")]
     problems = path_problems(label, name, path, root)
     if resource.get("provenance") not in PROVENANCES:
         problems.append(E["provenance-missing"].at(label, None, f"{name}.provenance"))
-    schema = resource.get("schema")
-    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        problems.append(
-            E["descriptor-invalid"].at(
-                label, None, f"{name}.schema", detail="the resource has no schema with a list of fields"
-            )
-        )
-        return problems
-    for field_ in schema["fields"]:
-        if isinstance(field_, dict) and field_.get("type") in NUMERIC_TYPES and not field_.get("unit"):
-            problems.append(E["unit-missing"].at(label, None, f"{name}.{field_.get('name')}"))
-    return problems
-
-
-def path_problems(label: str, name: str, path: str, root: Path) -> list[Problem]:
-    """Refuse paths that would make the builder read outside the package or the network."""
-    where = f"{name}.path"
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", path):
-        return [E["remote-path"].at(label, None, where, path=path)]
-    candidate = Path(path)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        return [E["path-escapes-package"].at(label, None, where, path=path)]
-    target = root / candidate
-    if target.is_symlink() and not target.resolve().is_relative_to(root.resolve()):
-        return [E["symlink-escapes-package"].at(label, None, where, path=path)]
-    if not target.is_file():
-        return [E["file-missing"].at(path, path=path)]
-    return []
-
-
-def max_resource_bytes() -> int:
-    return int(os.environ.get(MAX_BYTES_VARIABLE, DEFAULT_MAX_RESOURCE_BYTES))
-
-
-def file_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
-    """What must hold of each file before it is parsed: size, encoding, no BOM, some rows."""
-    problems = []
-    limit = max_resource_bytes()
-    for resource in descriptor["resources"]:
-        path, name = root / resource["path"], resource["path"]
-        size = path.stat().st_size
-        if size > limit:
-            problems.append(E["file-too-large"].at(name, size=size, limit=limit, variable=MAX_BYTES_VARIABLE))
-            continue
-        data = path.read_bytes()
-        if data.startswith(BOM):
-            problems.append(E["byte-order-mark"].at(name, 1))
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            row = data[: error.start].count(b"\n") + 1
-            problems.append(E["not-utf8"].at(name, row, byte=data[error.start], row=row))
-            continue
-        if len([line for line in text.splitlines() if line.strip()]) < 2:
-            problems.append(E["empty-resource"].at(name))
-    return problems
-
-
-def merged_row_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
-    """Find records that span several lines: an unclosed quote swallowing the rows below it.
-
-    Frictionless reads such a file without complaint, with fewer rows than lines. No field
-    of a package may hold a line break, so a multi-line record is always this mistake.
-    """
-    problems = []
-    for resource in descriptor.get("resources", []):
-        path = root / resource["path"]
-        try:
-            with path.open(encoding="utf-8", newline="") as fh:
-                reader = csv.reader(fh)
-                line = 1
-                for _record in reader:
-                    if reader.line_num > line:
-                        problems.append(E["merged-rows"].at(resource["path"], line, first=line, last=reader.line_num))
-                    line = reader.line_num + 1
-        except (OSError, UnicodeDecodeError, csv.Error):
-            continue  # reported by Frictionless already
     return problems
 
 
