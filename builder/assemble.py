@@ -24,7 +24,8 @@ from builder.formatting import Formatter
 from builder.load import Package
 from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
 from builder.printed import FIGURE_ID, VALUE
-from builder.problems import PackageError
+from builder.privacy import page_problems
+from builder.problems import PackageError, Problem
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
 from builder.study import Study
@@ -133,13 +134,18 @@ def chart_files(rendered: dict[str, RenderedChart]) -> dict[str, bytes]:
     return files
 
 
+def site_text_problems(config: ReportConfig) -> list[Problem]:
+    """Personal data in the pages' own text and the strings catalogue."""
+    return [] if config.docs_dir is None else page_problems(config.docs_dir, config.strings)
+
+
 def assemble(config: ReportConfig, study: Study, progress: Progress | None = None) -> Assembly:
     """Compute everything the site shows from the configured package."""
     progress = progress or Silent()
     progress.stage("validating the package")
     progress.count("pages", 0)
     analysis = analyse(config.package, study)
-    altered = verify_all(config.package)
+    altered = verify_all(config.package) + site_text_problems(config)
     if altered:
         raise PackageError(altered)
     releases = list_releases(config.package)

@@ -34,6 +34,7 @@ class ReportConfig:
     study_spec: str
     package: Path
     strings: Path
+    docs_dir: Path | None = None  # the site's pages, scanned for personal data at build time
 
     @property
     def root(self) -> Path:
@@ -47,7 +48,7 @@ class ReportConfig:
         """The same report built from another package (another survey round, a release)."""
         if package is None:
             return self
-        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings)
+        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings, self.docs_dir)
 
     def study(self) -> Study:
         return load_study(self.study_spec, self.root)
@@ -90,7 +91,7 @@ def plugin_options(plugins: Any) -> dict[str, Any] | None:
     return None
 
 
-def report_config(config_file: Path, options: dict[str, Any]) -> ReportConfig:
+def report_config(config_file: Path, options: dict[str, Any], docs_dir: str | Path | None = None) -> ReportConfig:
     """Resolve the plugin's options (paths relative to mkdocs.yml)."""
     config_file = Path(config_file).resolve()
     if not options.get("study"):
@@ -103,6 +104,7 @@ def report_config(config_file: Path, options: dict[str, Any]) -> ReportConfig:
         study_spec=str(options["study"]),
         package=(root / options.get("package", "datapackage/datapackage.json")).resolve(),
         strings=(root / options.get("strings", "site_src/_strings/en.yml")).resolve(),
+        docs_dir=None if docs_dir is None else (root / docs_dir).resolve(),
     )
 
 
@@ -115,7 +117,9 @@ def read_config(config_file: Path) -> ReportConfig:
         raise ConfigError(f"no site configuration at {config_file}; pass --config path/to/mkdocs.yml") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{config_file}: not valid YAML ({error})") from None
-    options = plugin_options((data or {}).get("plugins"))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{config_file}: not a MkDocs configuration (a mapping of settings)")
+    options = plugin_options(data.get("plugins"))
     if options is None:
         raise ConfigError(f"{config_file} does not enable the {PLUGIN_NAME} plugin")
-    return report_config(config_file, options)
+    return report_config(config_file, options, str(data.get("docs_dir") or "docs"))

@@ -19,7 +19,7 @@ def personal(code: str, what: str, meaning: str, remedy: str) -> ErrorCode:
         code,
         meaning,
         "Remove it; see *Personal data*.",
-        f"the cell contains {what} ({{found!r}}), which must never be published",
+        f"the {{place}} contains {what} ({{found!r}}), which must never be published",
         f"{remedy}; {ALLOWLIST_FIX}",
     )
 
@@ -277,6 +277,12 @@ ENGINE_ERRORS = (
                 "a QQ number",
                 "A QQ number in a text cell.",
                 "remove it: account numbers are never published",
+            ),
+            personal(
+                "ip-address",
+                "an IP address",
+                "An IP address in a text cell.",
+                "remove it: a network address can identify a person",
             ),
             ErrorCode(
                 "small-group",

@@ -1,54 +1,53 @@
 """The personal-data gate: no contact detail, account id or identity number leaves the builder.
 
-Every string cell of every resource is scanned before a build or a release. A hit stops
-both and names the resource, row and field. A false positive can be waived only by an
-entry in the package's committed allow-list (`privacy-allowlist.json`), which names the
-exact cell and value, why it is not personal data, and who reviewed it.
+What is scanned, and when (builder.identifiers finds the identifiers, however spelled):
 
-Attributes of people or accounts that are published (fields marked `"quasiIdentifier": true`) are
-also checked for groups small enough to single out an account (k-anonymity).
+- validate (and so build, release and import): every cell of every resource, whatever its
+  field's type, and its header row, read in the CSV dialect Frictionless uses; every text of
+  the descriptor; and the release notes (`release-notes/*.md`), which the site publishes;
+- build: also the pages' own text (`*.md` of the docs folder) and the strings catalogue.
+
+A hit stops the command and names the file, row and field. Cells are also checked for
+spreadsheet formulas. Web addresses are refused in data, where a link identifies a shop,
+but allowed where the maintainers cite sources: the descriptor's link properties and the
+pages and notes. A false positive is waived only by an entry of the package's committed
+allow-list (`privacy-allowlist.json`), which names the exact value, where it is, why it is
+not personal data, and who reviewed it.
+
+Published attributes of accounts (fields marked `"quasiIdentifier": true`) are also
+checked for groups small enough to single out an account (k-anonymity).
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stdnum import isbn, issn
+
+from builder.csvfiles import records
 from builder.errors import ENGINE_ERRORS
+from builder.identifiers import scan
+from builder.paths import NOTES_FOLDER
 from builder.problems import Problem
+from builder.safe_files import FileRefused, integer_variable, read_bytes, resolve_inside
 
 ALLOWLIST = "privacy-allowlist.json"
 DEFAULT_K_ANONYMITY = 5  # smallest group of records that may share published attributes
 K_VARIABLE = "BUILDER_K_ANONYMITY"
-
-# Digits as people write them in Chinese text: full-width, and Chinese numerals.
-DIGIT_FOLD = str.maketrans("０１２３４５６７８９〇零一二三四五六七八九", "0123456789" + "00123456789")
-SEPARATORS = r"[\s\-‐–—.·・()（）]*"  # between digits: spaces, hyphens, dots, brackets
-MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86" + SEPARATORS + r")?1[3-9](?:" + SEPARATORS + r"\d){9}(?!\d)")
-IDENTITY = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|＠|\s*\[at\]\s*)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-URL = re.compile(
-    r"(?:[a-z][a-z0-9+.\-]*://\S+|www\.\S+|javascript:|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|cn|net|org|info|io|me|cc|tv|top|xyz|hk|tw|co)(?:/\S*)?\b)",
-    re.IGNORECASE,
-)
-WECHAT = re.compile(
-    r"(?:\bwxid_[a-z0-9_]{4,}"
-    # Chinese labels are written straight before the id ("加微信ivoryshop88")...
-    r"|(?:微信号?|威信|薇信|v信)\s*[:：=]?\s*[A-Za-z][-_A-Za-z0-9]{5,19}\b"
-    # ...Latin ones only count with a separator, so that "WeChat Moments" stays prose.
-    r"|(?:\bwechat(?:\s*id)?|\bweixin|\bvx|\bwx)\s*[:：=]\s*[A-Za-z][-_A-Za-z0-9]{5,19}\b)",
-    re.IGNORECASE,
-)
-QQ = re.compile(r"(?:\bqq|扣扣|企鹅)\s*(?:号|号码|number|no\.?)?\s*[:：=]?\s*[1-9]\d{4,11}(?!\d)", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-IDENTITY_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")  # -1 is a number, not a formula
+CELLS_PER_SCAN = 200_000
+# Descriptor properties whose value is a web address by definition (the standard's links).
+LINK_PROPERTIES = frozenset({"path", "homepage", "url", "profile", "$schema", "uri", "href"})
+# Bibliographic identifiers of a source: published data about a book, not about a person.
+BIBLIOGRAPHIC = {"isbn": isbn.is_valid, "issn": issn.is_valid}
+MAINTAINERS_WRITING = frozenset({"url"})  # what pages and notes may contain: links to sources
 
 
 @dataclass(frozen=True)
@@ -60,72 +59,165 @@ class Waiver:
     reviewed_by: str
 
 
-def identity_checksum_ok(number: str) -> bool:
-    """The ISO 7064 check digit of a PRC resident identity number."""
-    total = sum(int(d) * w for d, w in zip(number[:17], IDENTITY_WEIGHTS))
-    return "10X98765432"[total % 11] == number[17].upper()
+@dataclass(frozen=True)
+class Text:
+    """A piece of text to scan, and where a problem in it is reported."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str
+    owner: str  # what a waiver names: a resource, or the file
+    place: str = "cell"  # how the message calls it: cell, header, text, line
+    allowed: frozenset[str] = frozenset()  # kinds of finding that are expected here
 
 
-def findings_in(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, matched text) for every piece of personal data in one cell."""
-    folded = text.translate(DIGIT_FOLD)
-    for match in MOBILE.finditer(folded):
-        yield "phone-number", match.group(0).strip()
-    for match in IDENTITY.finditer(folded):
-        if identity_checksum_ok(match.group(0)):
-            yield "identity-number", match.group(0)
-    emails = [m.group(0) for m in EMAIL.finditer(text)]
-    for email in emails:
-        yield "email-address", email
-    for match in URL.finditer(text):
-        if not any(match.group(0) in email for email in emails):
-            yield "url", match.group(0)
-    for match in WECHAT.finditer(folded):
-        yield "wechat-id", match.group(0)
-    for match in QQ.finditer(folded):
-        yield "qq-number", match.group(0)
+def load_waivers(root: Path) -> tuple[list[Waiver], list[Problem]]:
+    """The reviewed entries of the allow-list, and a problem for each malformed one."""
+    if not (root / ALLOWLIST).exists():
+        return [], []
+    invalid = ENGINE_ERRORS["allowlist-invalid"]
+    try:
+        entries = json.loads(read_bytes(resolve_inside(root, ALLOWLIST), shown=ALLOWLIST).decode("utf-8"))
+    except FileRefused as refused:
+        return [], [invalid.at(ALLOWLIST, detail=f"the allow-list cannot be read ({refused.code})")]
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        return [], [invalid.at(ALLOWLIST, detail=f"the allow-list is not JSON ({error})")]
+    if not isinstance(entries, list):
+        return [], [invalid.at(ALLOWLIST, detail="the allow-list is not a list of entries")]
+    waivers, problems = [], []
+    keys = ("resource", "field", "value", "reason", "reviewed_by")
+    for number, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in keys):
+            waivers.append(Waiver(*(entry[k] for k in keys)))
+        else:
+            problems.append(
+                invalid.at(ALLOWLIST, None, f"entry {number}", detail=f"entry {number} lacks {', '.join(keys)}")
+            )
+    return waivers, problems
 
 
-def load_waivers(root: Path) -> list[Waiver]:
-    path = root / ALLOWLIST
-    if not path.is_file():
-        return []
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    return [Waiver(e["resource"], e["field"], e["value"], e["reason"], e["reviewed_by"]) for e in entries]
-
-
-def waived(waivers: list[Waiver], resource: str, field: str, value: str) -> bool:
+def waived(waivers: list[Waiver], text: Text) -> bool:
     return any(
-        w.resource == resource and w.field == field and w.value == value and w.reason and w.reviewed_by for w in waivers
+        w.resource == text.owner
+        and w.field == (text.field or "")
+        and w.value == text.value
+        and w.reason
+        and w.reviewed_by
+        for w in waivers
     )
 
 
-def string_fields(resource: dict[str, Any]) -> list[str]:
-    return [f["name"] for f in resource["schema"]["fields"] if f.get("type", "string") == "string"]
+def formula(value: str) -> bool:
+    return value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
 
 
-def scan_resource(root: Path, resource: dict[str, Any], waivers: list[Waiver]) -> list[Problem]:
-    """Scan every string cell of one resource for personal data and formula starts."""
-    problems: list[Problem] = []
-    fields = set(string_fields(resource))
-    with (root / resource["path"]).open(encoding="utf-8", newline="") as fh:
-        for row_number, row in enumerate(csv.DictReader(fh), start=2):
-            for field, value in row.items():
-                if field not in fields or not value:
-                    continue
-                if value.startswith(FORMULA_START):
-                    problems.append(
-                        ENGINE_ERRORS["formula-cell"].at(resource["path"], row_number, field, first=value[0])
-                    )
-                if waived(waivers, resource["name"], field, value):
-                    continue
-                for kind, found in findings_in(value):
-                    problems.append(ENGINE_ERRORS[kind].at(resource["path"], row_number, field, found=found))
+def scan_texts(texts: list[Text], waivers: list[Waiver], descriptor: Any = None) -> list[Problem]:
+    """Personal data in each text that is not waived, and formulas in cells.
+
+    In the descriptor's own texts, a dotted name that is a path of the descriptor itself
+    ("study.start") is a reference to a property, not a domain name.
+    """
+    problems = []
+    for text in texts:
+        if text.place in ("cell", "header") and formula(text.value):
+            problems.append(ENGINE_ERRORS["formula-cell"].at(text.file, text.row, text.field, first=text.value[0]))
+    unwaived = [t for t in texts if not (waivers and waived(waivers, t))]
+    for finding in scan([t.value for t in unwaived]):
+        text = unwaived[finding.index]
+        if finding.kind == "url" and descriptor is not None and property_path(descriptor, finding.found):
+            continue
+        if finding.kind not in text.allowed:
+            problems.append(
+                ENGINE_ERRORS[finding.kind].at(text.file, text.row, text.field, found=finding.found, place=text.place)
+            )
     return problems
 
 
+def property_path(descriptor: Any, dotted: str) -> bool:
+    """True if `dotted` names a property of the descriptor, e.g. study.start."""
+    value = descriptor
+    for key in dotted.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
+def batches(texts: Iterable[Text]) -> Iterator[list[Text]]:
+    batch: list[Text] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= CELLS_PER_SCAN:
+            yield batch
+            batch = []
+    yield batch
+
+
+def cells(root: Path, resource: dict[str, Any]) -> Iterator[Text]:
+    """Every non-empty cell of a resource, its header included, whatever the field's type."""
+    header: list[str] = []
+    name = str(resource.get("name"))
+    for row, record in records(root, resource):
+        if row == 1:
+            header = record
+        for column, value in enumerate(record):
+            if value:
+                field = header[column] if column < len(header) else f"column {column + 1}"
+                yield Text(resource["path"], row, field, value, name, "header" if row == 1 else "cell")
+
+
+def descriptor_texts(value: Any, label: str, where: str = "") -> Iterator[Text]:
+    """Every text and whole number of the descriptor, with its JSON path."""
+    key = where.rsplit(".", 1)[-1]
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from descriptor_texts(item, label, f"{where}.{name}" if where else str(name))
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield from descriptor_texts(item, label, f"{where}[{number}]")
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        text = str(value)
+        if key in BIBLIOGRAPHIC and BIBLIOGRAPHIC[key](text):
+            return
+        allowed = frozenset({"url"}) if key in LINK_PROPERTIES else frozenset()
+        yield Text(label, None, where, text, label, "text", allowed)
+
+
+def text_file_lines(path: Path, shown: str) -> Iterator[Text]:
+    """The lines of a text file the site publishes (a release note, a page, the strings)."""
+    content = read_bytes(path, shown=shown).decode("utf-8", errors="replace")
+    for number, line in enumerate(content.splitlines(), start=1):
+        if line.strip():
+            yield Text(shown, number, None, line, shown, "line", MAINTAINERS_WRITING)
+
+
+def notes_texts(root: Path) -> Iterator[Text]:
+    folder = root / NOTES_FOLDER
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            yield from text_file_lines(
+                resolve_inside(root, f"{NOTES_FOLDER}/{path.name}"), f"{NOTES_FOLDER}/{path.name}"
+            )
+
+
+def page_problems(docs_dir: Path, strings: Path | None = None) -> list[Problem]:
+    """Personal data in the pages' own text and the strings catalogue (checked at build time)."""
+    texts: list[Text] = []
+    base = docs_dir.parent
+    files = sorted(docs_dir.rglob("*.md")) + ([strings] if strings and strings.is_file() else [])
+    for path in files:
+        shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        try:
+            texts += text_file_lines(path, shown)
+        except FileRefused as refused:
+            texts.clear()
+            return [ENGINE_ERRORS[refused.code].at(shown, **refused.values)]
+    return scan_texts(texts, [])
+
+
 def k_anonymity_threshold() -> int:
-    return int(os.environ.get(K_VARIABLE, DEFAULT_K_ANONYMITY))
+    return integer_variable(K_VARIABLE, DEFAULT_K_ANONYMITY, minimum=1)
 
 
 def small_groups(root: Path, resource: dict[str, Any], k: int) -> list[Problem]:
@@ -133,8 +225,13 @@ def small_groups(root: Path, resource: dict[str, Any], k: int) -> list[Problem]:
     fields = [f["name"] for f in resource["schema"]["fields"] if f.get("quasiIdentifier")]
     if not fields:
         return []
-    with (root / resource["path"]).open(encoding="utf-8", newline="") as fh:
-        groups = Counter(tuple(row[f] for f in fields) for row in csv.DictReader(fh))
+    groups: Counter[tuple[str, ...]] = Counter()
+    columns: list[int] = []
+    for row, record in records(root, resource):
+        if row == 1:
+            columns = [record.index(f) if f in record else -1 for f in fields]
+        else:
+            groups[tuple(record[c] if 0 <= c < len(record) else "" for c in columns)] += 1
     return [
         ENGINE_ERRORS["small-group"].at(
             resource["path"],
@@ -150,12 +247,17 @@ def small_groups(root: Path, resource: dict[str, Any], k: int) -> list[Problem]:
     ]
 
 
-def privacy_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
+def privacy_problems(descriptor: dict[str, Any], root: Path, label: str = "datapackage.json") -> list[Problem]:
     """Every personal-data problem in the package (empty if it may be published)."""
-    waivers = load_waivers(root)
+    waivers, problems = load_waivers(root)
     k = k_anonymity_threshold()
-    problems = []
+    problems += scan_texts(list(descriptor_texts(descriptor, label)), waivers, descriptor)
+    try:
+        problems += scan_texts(list(notes_texts(root)), waivers)
+    except FileRefused as refused:
+        problems.append(ENGINE_ERRORS[refused.code].at(str(refused.values.get("path")), **refused.values))
     for resource in descriptor["resources"]:
-        problems += scan_resource(root, resource, waivers)
+        for batch in batches(cells(root, resource)):
+            problems += scan_texts(batch, waivers)
         problems += small_groups(root, resource, k)
     return problems

@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils.yaml import yaml_load
 
 from builder.analysis import analyse
-from builder.assemble import Assembly, assemble
+from builder.assemble import Assembly, assemble, site_text_problems
 from builder.config import PLUGIN_NAME, ConfigError, ReportConfig, read_config, report_config
 from builder.output import recover_interrupted, staging_folder, swap_into_place
 from builder.pages import PageError
@@ -92,7 +92,7 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         self.pinned_epoch = False
 
     def report(self, config: Any) -> ReportConfig:
-        return report_config(Path(config.config_file_path), dict(self.config))
+        return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir)
 
     def on_config(self, config: Any) -> Any:
         try:
@@ -207,7 +207,7 @@ def check_package(config_file: Path, package: Path | None) -> None:
     try:
         report = read_config(config_file).with_package(package)
         analyse(report.package, report.study())
-        problems = verify_all(report.package)
+        problems = verify_all(report.package) + site_text_problems(report)
     except (ConfigError, StudyLoadError) as error:
         raise SiteBuildError(str(error)) from None
     except PackageError as error:

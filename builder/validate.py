@@ -164,7 +164,7 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
         return Report(sorted(merged, key=Problem.sort_key), settings, options)
     problems = frictionless_problems(descriptor_path, descriptor)
     problems += number_problems(descriptor, root)
-    problems += privacy_problems(descriptor, root)
+    problems += privacy_problems(descriptor, root, label)
     problems = without_echoes(problems)
     if not problems:
         context = RuleContext(descriptor, root, settings)
