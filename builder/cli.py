@@ -116,6 +116,8 @@ def command_verify(args: argparse.Namespace) -> int:
     from builder.release import ReleaseError, list_releases, verify_all
 
     package = configured(args).package
+    if args.record:
+        return record_releases(package, args.json)
     try:
         problems = verify_all(package, args.version)
     except ReleaseError as error:
@@ -126,6 +128,25 @@ def command_verify(args: argparse.Namespace) -> int:
         return DATA_ERROR
     checked = [r.version for r in list_releases(package) if args.version in (None, r.version)]
     print(f"verified {len(checked)} release(s): {', '.join(checked) or 'none'}")
+    return 0
+
+
+def record_releases(package: Path, as_json: bool) -> int:
+    """Record releases cut before releases/index.json existed, once each passes its checksums."""
+    from builder.release import list_releases, verify_release
+    from builder.release_record import record_existing
+
+    releases = list_releases(package)
+    problems = [problem for release in releases for problem in verify_release(release)]
+    if problems:
+        report(problems, as_json)
+        return DATA_ERROR
+    try:
+        recorded = record_existing(package, releases)
+    except ValueError as error:
+        print(f"verify --record: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"recorded {len(recorded)} release(s) in releases/index.json: {', '.join(r.version for r in recorded)}")
     return 0
 
 
@@ -231,6 +252,11 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("version", help="the new version, MAJOR.MINOR.PATCH, greater than the last release")
     verify = add(commands, "verify", command_verify, "recheck frozen releases against their checksums", json=True)
     verify.add_argument("version", nargs="?", default=None, help="one release (default: all)")
+    verify.add_argument(
+        "--record",
+        action="store_true",
+        help="record releases cut before releases/index.json existed (once; each must pass its checksums)",
+    )
     citation = add(commands, "citation", command_citation, "write CITATION.cff from datapackage.json")
     citation.add_argument("--check", action="store_true", help="only check that CITATION.cff is up to date")
     sheet = add(commands, "import", command_import, "add a monitoring sheet (CSV or XLSX) to the package", json=True)

@@ -87,7 +87,7 @@ INPUT_ERRORS = ErrorCatalogue(
             f"`{RECORD}`, the record of every release, is missing or malformed.",
             "Restore it from version control.",
             "{detail}",
-            "restore " + RECORD + " from version control (git checkout -- datapackage/" + RECORD + ")",
+            "{fix}",
         ),
         ErrorCode(
             "sheet-encoding",

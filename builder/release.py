@@ -30,6 +30,16 @@ from builder.errors import ENGINE_ERRORS
 from builder.paths import TEMPLATES
 from builder.problems import Problem
 from builder.progress import Progress, Silent
+from builder.release_record import descriptor_problem, record_problems, record_release
+from builder.safe_files import (
+    MAX_BYTES_VARIABLE,
+    FileRefused,
+    chunks,
+    max_resource_bytes,
+    read_bytes,
+    reason,
+    resolve_inside,
+)
 from builder.study import Study
 from builder.timestamps import package_time, source_date_epoch
 from builder.validate import validate
@@ -81,14 +91,14 @@ def notes_dir(package_path: Path) -> Path:
 
 
 def list_releases(package_path: Path) -> list[Release]:
-    """Every release of the package, oldest first."""
+    """Every readable release of the package, oldest first (see release_record for the others)."""
     root = releases_dir(package_path)
     if not root.is_dir():
         return []
     found = []
     for folder in root.iterdir():
-        if folder.is_dir() and SEMVER.match(folder.name) and (folder / "datapackage.json").is_file():
-            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        if folder.is_dir() and SEMVER.match(folder.name) and descriptor_problem(folder) is None:
+            descriptor = json.loads(read_bytes(folder / "datapackage.json").decode("utf-8"))
             found.append(Release(folder.name, folder, descriptor))
     return sorted(found, key=lambda r: version_key(r.version))
 
@@ -172,6 +182,11 @@ def cut_release(
         )
     reporter = reporter or Silent()
     reporter.stage("checking the package")
+    broken = record_problems(package_path)
+    if broken:
+        raise ReleaseError(
+            "the releases on disk do not match their record, so no release is added:\n" + "\n".join(map(str, broken))
+        )
     problems = problems_of(package_path, study)
     if problems:
         raise ReleaseError(
@@ -183,9 +198,21 @@ def cut_release(
     target = releases_dir(package_path) / version
     reporter.stage(f"writing {len(files)} frozen files")
     reporter.count("files", len(files))
-    write_folder_atomically(target, files)
-    set_working_version(package_path, version)
-    return Release(version, target, json.loads(files["datapackage.json"]))
+    frozen = json.loads(files["datapackage.json"])
+    try:
+        write_folder_atomically(target, files)
+        try:
+            record_release(package_path, version, str(frozen["created"]))
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)  # a release not in the record is no release
+            raise
+        set_working_version(package_path, version)
+    except OSError as error:
+        raise ReleaseError(
+            f"could not write release {version} into {target.parent}: {reason(error)}. Free some disk space or make "
+            "the folder writable, then cut the release again; no half-written release was left behind"
+        ) from None
+    return Release(version, target, frozen)
 
 
 def write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
@@ -214,45 +241,62 @@ def set_working_version(package_path: Path, version: str) -> None:
     tmp.replace(package_path)
 
 
+def frozen_digest(release: Release, name: str) -> str | None:
+    """The SHA-256 of one frozen file, read safely; None if it is not a file of the release."""
+    path = resolve_inside(release.path, name)
+    digest = hashlib.sha256()
+    for chunk in chunks(path, max_resource_bytes(), name):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def checksum_problems(release: Release, where: str) -> list[Problem]:
     """Each file listed in SHA256SUMS present and unchanged, and nothing unlisted."""
     problems, listed = [], set()
-    lines = (release.path / SUMS).read_text(encoding="utf-8").splitlines()
+    lines = read_bytes(resolve_inside(release.path, SUMS), shown=SUMS).decode("utf-8", errors="replace").splitlines()
     for number, line in enumerate(lines, start=1):
         digest, _, name = line.partition("  ")
         listed.add(name)
-        path = release.path / name
-        if not path.is_file():
-            problems.append(ENGINE_ERRORS["frozen-file-missing"].at(f"{where}/{name}", version=release.version))
-        elif sha256(path.read_bytes()) != digest:
+        try:
+            actual = frozen_digest(release, name)
+        except FileRefused as refused:
+            code = "frozen-file-missing" if refused.code == "file-missing" else refused.code
+            values = {"path": name, "version": release.version, **refused.values, "variable": MAX_BYTES_VARIABLE}
+            problems.append(ENGINE_ERRORS[code].at(f"{where}/{name}", **values))
+            continue
+        if actual != digest:
             problems.append(
                 ENGINE_ERRORS["checksum-mismatch"].at(
                     f"{where}/{name}", sums=SUMS, line=number, where=f"{where}/{name}"
                 )
             )
-    present = {str(p.relative_to(release.path)) for p in release.path.rglob("*") if p.is_file()} - {SUMS}
-    problems += [ENGINE_ERRORS["file-unlisted"].at(f"{where}/{extra}") for extra in sorted(present - listed)]
+    present = {str(p.relative_to(release.path)) for p in release.path.rglob("*") if p.is_file() or p.is_symlink()}
+    problems += [ENGINE_ERRORS["file-unlisted"].at(f"{where}/{extra}") for extra in sorted(present - listed - {SUMS})]
     return problems
 
 
 def verify_release(release: Release) -> list[Problem]:
     """Check every frozen file against SHA256SUMS, then validate the frozen package."""
     where = f"releases/{release.version}"
-    if not (release.path / SUMS).is_file():
+    try:
+        problems = checksum_problems(release, where)
+    except FileRefused:
         return [ENGINE_ERRORS["sums-missing"].at(where, sums=SUMS, version=release.version)]
-    problems = checksum_problems(release, where)
     if not problems:
         problems = [p.moved(where) for p in validate(release.path / "datapackage.json")]
     return problems
 
 
 def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
+    """Every release recorded and intact: its files against its checksums, its package valid."""
     releases = list_releases(package_path)
+    problems = record_problems(package_path)
     if version is not None:
         releases = [r for r in releases if r.version == version]
-        if not releases:
+        problems = [p for p in problems if p.field == version or p.file.endswith(f"/{version}")]
+        if not releases and not problems:
             raise ReleaseError(f"there is no release {version}")
-    return [problem for release in releases for problem in verify_release(release)]
+    return problems + [problem for release in releases for problem in verify_release(release)]
 
 
 def release_zip(release: Release) -> bytes:

@@ -216,7 +216,9 @@ def test_a_release_that_fails_part_way_leaves_nothing_behind(fresh_package, monk
         return real_write(self, data)
 
     monkeypatch.setattr(release_module.Path, "write_bytes", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(
+        ReleaseError, match=r"could not write release 1\.0\.0 into .*: disk full\. Free some disk space"
+    ):
         cut_release(fresh_package, "1.0.0")
     monkeypatch.undo()
     releases = fresh_package.parent / "releases"
