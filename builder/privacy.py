@@ -32,6 +32,7 @@ from stdnum import isbn, issn
 
 from builder.csvfiles import records
 from builder.errors import ENGINE_ERRORS
+from builder.file_checks import refused_problem
 from builder.identifiers import scan
 from builder.paths import NOTES_FOLDER
 from builder.problems import Problem
@@ -211,8 +212,7 @@ def page_problems(docs_dir: Path, strings: Path | None = None) -> list[Problem]:
         try:
             texts += text_file_lines(path, shown)
         except FileRefused as refused:
-            texts.clear()
-            return [ENGINE_ERRORS[refused.code].at(shown, **refused.values)]
+            return [refused_problem(refused, shown, shown)]
     return scan_texts(texts, [])
 
 
@@ -255,7 +255,7 @@ def privacy_problems(descriptor: dict[str, Any], root: Path, label: str = "datap
     try:
         problems += scan_texts(list(notes_texts(root)), waivers)
     except FileRefused as refused:
-        problems.append(ENGINE_ERRORS[refused.code].at(str(refused.values.get("path")), **refused.values))
+        problems.append(refused_problem(refused, label, NOTES_FOLDER))
     for resource in descriptor["resources"]:
         for batch in batches(cells(root, resource)):
             problems += scan_texts(batch, waivers)
