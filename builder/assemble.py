@@ -28,6 +28,7 @@ from builder.privacy import page_problems
 from builder.problems import PackageError, Problem
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
+from builder.safe_files import read_bytes
 from builder.study import Study
 from builder.template import template_csv, template_xlsx
 from builder.timestamps import package_time
@@ -88,7 +89,7 @@ def release_pages(
                 zip=ReleaseFile(release.zip_name, folder + release.zip_name, len(archive), sha256(archive)),
                 files=entries,
                 changes=compare(old, release.path / "datapackage.json", study),
-                notes=notes_path.read_text(encoding="utf-8") if notes_path.is_file() else None,
+                notes=read_bytes(notes_path).decode("utf-8") if notes_path.is_file() else None,
                 cite_text=plain_citation(release.descriptor),
                 cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
                 jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads)),
@@ -106,6 +107,18 @@ def presented_release(package: Package, releases: list[Release], infos: list[Rel
         if frozen == current and without_checksums(release.descriptor) == without_checksums(package.descriptor):
             return info
     return None
+
+
+UNRELEASED = "downloads/unreleased/"
+
+
+def working_files_dir(package: Package, presented: ReleaseInfo | None) -> str:
+    """Where the working files are served: under their version only if they are exactly that release.
+
+    Files that differ from every release are served under a path that says so, never under
+    the version of a release they are not.
+    """
+    return f"downloads/{presented.version}/" if presented is not None else UNRELEASED
 
 
 def without_checksums(descriptor: dict[str, Any]) -> dict[str, Any]:
@@ -168,13 +181,14 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
         files["downloads/monitoring-sheet.csv"] = template_csv(study.sheet)
         files["downloads/monitoring-sheet.xlsx"] = template_xlsx(study.sheet)
     package = analysis.package
-    download_dir = f"downloads/{package.descriptor['version']}/"
-    files.update(package_files(package, download_dir))
     progress.stage("preparing releases", total=len(releases))
     release_infos, served = release_pages(config.package, releases, study)
     progress.advance(len(releases))
     progress.count("releases", len(releases))
     files.update(served)
+    presented = presented_release(package, releases, release_infos)
+    download_dir = working_files_dir(package, presented)
+    files.update(package_files(package, download_dir))
     epoch = build_epoch(package.descriptor)
     rows = {name: package.rows(name) for name in package.names}
     context = SiteContext(
@@ -189,6 +203,6 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
         charts=charts,
         rendered=rendered,
         releases=release_infos,
-        presented=presented_release(package, releases, release_infos),
+        presented=presented,
     )
     return Assembly(PageRenderer(context), files, epoch, charts=len(charts), releases=len(releases))

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import urllib.request
 import zipfile
 
@@ -64,3 +65,22 @@ def test_the_data_pages_carry_schema_org_dataset_metadata(real_site):
 def test_the_site_says_which_release_it_presents(real_site):
     html = (real_site / "releases" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"This site presents <strong>release \d+\.\d+\.\d+</strong>", html)
+
+
+def test_working_files_that_are_exactly_a_release_are_served_under_its_version(real_site):
+    assert (real_site / "downloads/1.0.0/datapackage.json").read_bytes() == REAL_PACKAGE.read_bytes()
+    assert not (real_site / "downloads/unreleased").exists()
+
+
+def test_working_files_that_differ_from_every_release_are_served_as_unreleased(package_copy, tmp_path):
+    from builder.site import build_site
+    from tests.conftest import set_cell
+
+    shutil.copytree(REAL_PACKAGE.parent / "releases", package_copy.parent / "releases")
+    set_cell(package_copy.parent / "data/glossary.csv", 3, "definition", "Elephant tusk, reworded after 1.0.0.")
+    site = build_site(site_dir=tmp_path / "site", package=package_copy)
+    assert sorted(p.name for p in (site / "downloads").iterdir() if p.is_dir()) == ["unreleased"]
+    assert (site / "downloads/unreleased/data/glossary.csv").read_bytes() == (
+        package_copy.parent / "data/glossary.csv"
+    ).read_bytes()
+    assert "downloads/unreleased/datapackage.json" in (site / "data/index.html").read_text(encoding="utf-8")
