@@ -66,7 +66,7 @@ def command_audit(args: argparse.Namespace) -> int:
 
 def command_build(args: argparse.Namespace) -> int:
     from builder.progress import Progress
-    from builder.site import SiteBuildError, build_site
+    from builder.site import SiteBuildError, SiteWriteError, build_site
 
     try:
         target = build_site(
@@ -78,7 +78,7 @@ def command_build(args: argparse.Namespace) -> int:
         )
     except SiteBuildError as error:
         print(f"build failed; the previous site was left as it was.\n{error}", file=sys.stderr)
-        return DATA_ERROR
+        return USAGE_ERROR if isinstance(error, SiteWriteError) else DATA_ERROR
     print(f"site built in {target}")
     return 0
 

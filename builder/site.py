@@ -40,6 +40,7 @@ from builder.pages import PageError
 from builder.problems import PackageError
 from builder.progress import Progress, Silent
 from builder.release import verify_all
+from builder.safe_files import reason
 from builder.study import StudyLoadError
 
 # Material's templates write two attributes that HTML does not allow: autocomplete on its
@@ -53,6 +54,10 @@ MATERIAL_INVALID = (
 
 class SiteBuildError(Exception):
     """The site could not be built; the message says why. The previous site is untouched."""
+
+
+class SiteWriteError(SiteBuildError):
+    """The site folder cannot be written (permissions, a file in the way, a full disk)."""
 
 
 class GeneratedFile(File):
@@ -173,7 +178,49 @@ class MessageCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+        message = record.getMessage()
+        if not message.startswith("Aborted with") and message not in self.messages:
+            self.messages.append(message)
+
+
+DOC_LINK = re.compile(
+    r"Doc file '(?P<page>[^']+)' contains (?P<kind>a link|an unrecognized relative link|an absolute link)"
+    r" '(?P<link>[^']+)'(?:,? (?:but )?(?P<problem>[^(]*?))?\.?(?: \(.*)?$",
+    re.S,
+)
+LINK_FIXES = (
+    ("does not contain an anchor", "link to a heading that exists on that page, or add the heading"),
+    ("not found", "correct the link, or add the page it points to"),
+    ("unrecognized", "link to a .md page of the site, or write a full https:// address"),
+    ("left as is", "link to the page with a relative link (e.g. ../data.md) instead"),
+)
+CONFIG_VALUE = re.compile(r"Config value '(?P<name>[^']+)': (?P<message>.*)", re.S)
+NOT_IN_NAV = 'are not included in the "nav" configuration'
+
+
+def reason_line(message: str, docs: str) -> str:
+    """One MkDocs warning as the builder reports a problem: where, what is wrong, what to do."""
+    if match := DOC_LINK.match(message):
+        problem = (match["problem"] or "it cannot be followed").strip().rstrip(".")
+        fix = next((f for key, f in LINK_FIXES if key in message), "correct the link")
+        return f"{docs}/{match['page']}: the link '{match['link']}' is broken: {problem} Fix: {fix}"
+    if match := CONFIG_VALUE.match(message):
+        return f"mkdocs.yml, setting {match['name']}: {match['message'].strip()} Fix: correct the setting in mkdocs.yml"
+    if NOT_IN_NAV in message:
+        pages = ", ".join(line.strip(" -") for line in message.splitlines()[1:] if line.strip())
+        return f"{docs}: pages not in the navigation: {pages} Fix: add them to nav in mkdocs.yml, or list them in not_in_nav"
+    return (
+        f"{message.strip()} Fix: correct what the message names, or build with --no-strict to preview the site anyway"
+    )
+
+
+def refusal(messages: list[str], error: BaseException, docs: str) -> str:
+    """Why MkDocs refused the build: each warning with its page and fix, then MkDocs' own verdict."""
+    lines = [reason_line(m, docs) for m in messages]
+    verdict = str(error).strip() or type(error).__name__
+    if "strict mode" in verdict:
+        verdict = f"refused in strict mode because of the {len(lines)} warning(s) above; fix each and build again"
+    return "\n".join([*lines, verdict])
 
 
 def plugins_with_package(config_file: Path, package: Path | None) -> dict[str, Any] | None:
@@ -216,6 +263,13 @@ def check_package(config_file: Path, package: Path | None) -> None:
         raise SiteBuildError("the data package is not valid:\n" + "\n".join(str(p) for p in problems))
 
 
+def docs_folder(config_file: Path) -> str:
+    """The site's pages folder as a maintainer names it, relative to mkdocs.yml."""
+    docs = read_config(config_file).docs_dir
+    root = Path(config_file).resolve().parent
+    return docs.relative_to(root).as_posix() if docs is not None and docs.is_relative_to(root) else str(docs)
+
+
 def build_site(
     site_dir: Path | None = None,
     package: Path | None = None,
@@ -232,25 +286,31 @@ def build_site(
     if isinstance(progress, Silent):
         show_mkdocs_log()  # without our stages, MkDocs' own log says what happens
     check_package(config_file, package)
-    target = Path(site_dir or site_config(config_file, package, strict).site_dir).resolve()
-    recover_interrupted(target)
-    staging = staging_folder(target)
-    config = site_config(config_file, package, strict, staging)
-    config.plugins[PLUGIN_NAME].progress = progress
+    docs = docs_folder(config_file)
     messages = MessageCollector()
     logging.getLogger("mkdocs").addHandler(messages)
+    staging: Path | None = None
+    target = Path(site_dir or "site")
     try:
+        target = Path(site_dir or site_config(config_file, package, strict).site_dir).resolve()
+        recover_interrupted(target)
+        staging = staging_folder(target)
+        config = site_config(config_file, package, strict, staging)
+        config.plugins[PLUGIN_NAME].progress = progress
         mkdocs_build(config)
+        progress.stage("moving the new site into place")
+        swap_into_place(staging, target)
     except (Abort, MkDocsException, SystemExit) as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SiteBuildError("\n".join([*messages.messages, str(error)])) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        raise SiteBuildError(refusal(messages.messages, error, docs)) from None
+    except OSError as error:
+        raise SiteWriteError(
+            f"could not write the site into {target}: {reason(error)}. Fix: build into a folder you can write "
+            "(--site-dir), or free some disk space"
+        ) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(messages)
-    progress.stage("moving the new site into place")
-    swap_into_place(staging, target)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     progress.summary(f"site in {target}")
     return target
 
