@@ -164,22 +164,50 @@ def command_citation(args: argparse.Namespace) -> int:
     return 0
 
 
+def sheet_refusal(sheet: Path) -> str | None:
+    """Why the sheet named on the command line cannot be read, before a byte of it is."""
+    from builder.safe_files import FileRefused, checked
+
+    try:
+        checked(sheet, str(sheet))
+    except FileRefused as refused:
+        if refused.code == "file-missing":
+            return f"no sheet at {sheet}"
+        if refused.code == "not-a-regular-file":
+            return f"{sheet} is {refused.values['what']}, not a file; save the sheet as a CSV or XLSX file"
+        return f"{sheet} cannot be read: {refused.values.get('error')}"
+    return None
+
+
 def command_import(args: argparse.Namespace) -> int:
     from builder.importer import NoSheetSpec, SheetRefused, import_sheet
     from builder.pseudonym import MissingKeyError
 
     config = configured(args)
+    refused = sheet_refusal(args.sheet)
+    if refused:
+        print(f"import refused: {refused}", file=sys.stderr)
+        return USAGE_ERROR
     try:
-        result = import_sheet(args.sheet, config.package, args.key_env, config.study())
+        result = import_sheet(args.sheet, config.package, args.key_env, config.study(), args.encoding)
     except (MissingKeyError, NoSheetSpec) as error:
         print(f"import refused: {error}", file=sys.stderr)
         return USAGE_ERROR
     except SheetRefused as error:
         report(error.problems, args.json)
         return DATA_ERROR
-    except FileNotFoundError as error:
-        print(f"import refused: no sheet at {error.filename}", file=sys.stderr)
+    except LookupError:
+        print(f"import refused: {args.encoding!r} is not an encoding Python knows, e.g. gb18030", file=sys.stderr)
         return USAGE_ERROR
+    except OSError as error:
+        print(
+            f"import refused: could not write the package: {error}. Free some disk space or make the package "
+            "folder writable, then import again; the package was left as it was",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    if result.encoding not in (None, "UTF-8"):
+        print(f"{args.sheet}: read as {result.encoding}")
     if result.ignored_columns:
         print(f"ignored columns (never stored): {', '.join(result.ignored_columns)}")
     if result.already_imported:
@@ -262,6 +290,9 @@ def parser() -> argparse.ArgumentParser:
     sheet = add(commands, "import", command_import, "add a monitoring sheet (CSV or XLSX) to the package", json=True)
     sheet.add_argument("sheet", type=Path, help="the monitoring sheet, one row per record")
     sheet.add_argument("--key-env", required=True, help="environment variable holding the secret pseudonymisation key")
+    sheet.add_argument(
+        "--encoding", default=None, help="the CSV sheet's encoding, if it is neither UTF-8, UTF-16 nor GB18030"
+    )
     template = add(
         commands, "template", command_template, "write the monitoring-sheet template (CSV and XLSX)", option=False
     )

@@ -90,6 +90,13 @@ INPUT_ERRORS = ErrorCatalogue(
             "{fix}",
         ),
         ErrorCode(
+            "package-file-invalid",
+            "A file the builder keeps beside the descriptor (`imports.json`, `pseudonym-key.json`) is malformed.",
+            "Restore it from version control.",
+            "{detail}",
+            "restore {file} from version control (git checkout -- {file}); never edit it by hand",
+        ),
+        ErrorCode(
             "sheet-encoding",
             "A monitoring sheet is not in an encoding the importer can read without guessing.",
             "Save it as UTF-8 CSV or as XLSX.",

@@ -18,8 +18,15 @@ ID_HEX_DIGITS = 12  # 48 bits: collisions stay negligible for millions of accoun
 MINIMUM_KEY_BYTES = 16
 
 
+FINGERPRINT_LABEL = b"report-builder: fingerprint of the pseudonymisation key, v1"
+
+
 class MissingKeyError(RuntimeError):
     """The secret key is not available, so no pseudonym can be made."""
+
+
+class WrongKeyError(MissingKeyError):
+    """The key is not the one the package's pseudonyms were made with."""
 
 
 def normalise_account(account_id: str) -> str:
@@ -33,6 +40,15 @@ def pseudonymise(account_id: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> s
         raise MissingKeyError(f"the pseudonymisation key must be at least {MINIMUM_KEY_BYTES} bytes long")
     digest = hmac.new(key, normalise_account(account_id).encode("utf-8"), hashlib.sha256).hexdigest()
     return prefix + digest[:ID_HEX_DIGITS]
+
+
+def key_fingerprint(key: bytes) -> str:
+    """What tells one key from another without giving it away: an HMAC of a fixed label.
+
+    Kept in the package, so that an import with another key, which would give every known
+    account a second pseudonym, is refused. It cannot be turned back into the key.
+    """
+    return "hmac-sha256:" + hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
 
 
 def key_from_environment(variable: str) -> bytes:
