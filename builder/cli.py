@@ -13,10 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.config import ConfigError, ReportConfig, read_config
+from builder.config import ReportConfig, read_config
 from builder.paths import CONFIG_FILE, DEFAULT_PACKAGE
-from builder.problems import PackageError, Problem
-from builder.study import StudyLoadError
+from builder.problems import PackageError, Problem, UsageError
 
 DATA_ERROR, USAGE_ERROR = 1, 2
 
@@ -308,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR if exit_.code else 0
     try:
         return int(args.run(args))
-    except (ConfigError, StudyLoadError) as error:
+    except UsageError as error:  # a configuration, a study or an environment setting that cannot be used
         print(f"{error}", file=sys.stderr)
         return USAGE_ERROR
     except PackageError as error:

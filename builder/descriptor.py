@@ -138,7 +138,11 @@ def field_problems(field: Any, where: str, label: str) -> list[Problem]:
             schema_invalid(label, where, "the field is not an object with a name", 'write {"name": ..., "type": ...}')
         ]
     where = f"{where.rsplit('.fields', 1)[0]}.{field['name']}"
-    kind = field.get("type", "string")
+    # The Table Schema lets "type" default to string; the data dictionary prints every type, so it is asked for.
+    kind = field.get("type")
+    if kind is None:
+        detail = "the field has no type"
+        return [schema_invalid(label, where, detail, f'add "type": one of {", ".join(FIELD_TYPES)}')]
     if kind not in FIELD_TYPES:
         return [
             schema_invalid(

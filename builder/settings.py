@@ -19,6 +19,9 @@ from builder.problems import Problem
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SETTINGS_KEY = "study"
 SETTING_INVALID = ENGINE_ERRORS["setting-invalid"]
+# A monitoring period of more than a century is a typing error (2105 for 2015); the charts
+# and tables follow the period week by week, so it would also make the build crawl.
+MAX_PERIOD_DAYS = 100 * 365
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,18 @@ def parse_settings(descriptor: Mapping[str, Any], label: str) -> tuple[StudySett
         return StudySettings(), problems
     start = parse_date(raw.get("start"), "start", label, problems)
     end = parse_date(raw.get("end"), "end", label, problems)
+    if start and end and (end - start).days > MAX_PERIOD_DAYS:
+        problems.append(
+            SETTING_INVALID.at(
+                label,
+                None,
+                f"{SETTINGS_KEY}.end",
+                setting="end",
+                value=str(end),
+                problem=f"more than {MAX_PERIOD_DAYS // 365} years after the start, {start}",
+                fix="correct the year of the start or the end of the study period",
+            )
+        )
     if start and end and end < start:
         problems.append(
             SETTING_INVALID.at(

@@ -34,14 +34,13 @@ from mkdocs.utils.yaml import yaml_load
 
 from builder.analysis import analyse
 from builder.assemble import Assembly, assemble, site_text_problems
-from builder.config import PLUGIN_NAME, ConfigError, ReportConfig, read_config, report_config
+from builder.config import PLUGIN_NAME, ReportConfig, read_config, report_config
 from builder.output import recover_interrupted, staging_folder, swap_into_place
 from builder.pages import PageError
-from builder.problems import PackageError
+from builder.problems import PackageError, UsageError
 from builder.progress import Progress, Silent
 from builder.release import verify_all
 from builder.safe_files import reason
-from builder.study import StudyLoadError
 
 # Material's templates write two attributes that HTML does not allow: autocomplete on its
 # checkbox toggles, and an empty tabindex on labels. Browsers ignore both; removing them
@@ -103,7 +102,7 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         try:
             report = self.report(config)
             self.assembly = assemble(report, report.study(), self.progress)
-        except (ConfigError, StudyLoadError) as error:
+        except UsageError as error:  # the configuration, the study or an environment setting
             raise PluginError(str(error)) from None
         except PackageError as error:
             lines = "\n".join(str(p) for p in error.problems)
@@ -255,7 +254,7 @@ def check_package(config_file: Path, package: Path | None) -> None:
         report = read_config(config_file).with_package(package)
         analyse(report.package, report.study())
         problems = verify_all(report.package) + site_text_problems(report)
-    except (ConfigError, StudyLoadError) as error:
+    except UsageError as error:
         raise SiteBuildError(str(error)) from None
     except PackageError as error:
         problems = error.problems
