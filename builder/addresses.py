@@ -16,7 +16,8 @@ LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # "@", "[at]", "(at)", "艾特", or " at " as a word; the spaces around are taken in after.
 AT = re.compile(r"@|[\[(（{<] ?(?:at|@) ?[\])）}>]|a(?<= a)t(?= )|艾特")
 DOT = r"(?:\.|。| ?[\[(（{<] ?(?:dot|\.|点) ?[\])）}>] ?| dot | ?点 ?)"
-LOCAL_PART = re.compile(r"[a-z0-9._%+-]{1,64}")  # matched backwards, on the reversed text
+# Matched backwards, on the reversed text: "nhoj", or "htims tod nhoj" for "john dot smith".
+LOCAL_PART = re.compile(r"[a-z0-9._%+-]{1,64}(?: tod [a-z0-9._%+-]{1,64}){0,3}")
 CHINESE_TLDS = "中国|中國|公司|网络|網絡|网址|网店|商城|在线|手机|微博|企业|集团|购物|游戏|信息"
 MAIL_DOMAIN = re.compile(rf"{LABEL}(?:{DOT}{LABEL}){{1,8}}(?![a-z0-9-])")
 TOP_LEVEL = re.compile(rf"(?:[a-z]{{2,63}}|{CHINESE_TLDS})$")
@@ -114,7 +115,19 @@ def email_matches(text: str, reversed_text: str) -> Iterator[Match]:
         begin = start - (local.end() - local.start())
         if begin and re.match(r"[a-z0-9._%+-]", text[begin - 1]):
             continue  # a local part longer than 64 characters: the domain is still found below
+        if at.group() == "at" and prose_before_address(text, text[begin:start], domain):
+            continue  # "Stock list at bit.ly/x": a web address, found as one below
         yield Match("email-address", begin, domain.end())
+
+
+def prose_before_address(text: str, local: str, domain: re.Match[str]) -> bool:
+    """ "list at bit.ly/x" or "sold at example.com" is a sentence before a web address; "john at
+    example dot com" or "j.smith88 at example.com" is an e-mail address written to dodge filters."""
+    spelled = re.search(r" dot |[\[(（{<]", domain.group())
+    if spelled:
+        return False
+    followed_by_path = text[domain.end() : domain.end() + 1] in ("/", ":")
+    return followed_by_path or not re.search(r"[\d._-]| tod | dot ", local)
 
 
 def host_matches(text: str, reversed_text: str) -> Iterator[Match]:

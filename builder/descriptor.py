@@ -35,14 +35,26 @@ class NotJSON(ValueError):
     """The descriptor is not JSON the builder accepts; the message says why."""
 
 
+class Unusable(NotJSON):
+    """JSON, but not what a descriptor may hold; `fix` says what to write instead."""
+
+    def __init__(self, detail: str, fix: str) -> None:
+        super().__init__(detail)
+        self.fix = fix
+
+
+NUMBER_FIX = "write a number, or null where the value is unknown"
+DEPTH_FIX = f"remove the extra brackets: no descriptor needs more than {MAX_DEPTH} levels (the project's has 7)"
+
+
 def refuse_constant(name: str) -> float:
-    raise NotJSON(f"{name} is not a JSON number")
+    raise Unusable(f"the descriptor holds {name}, which is not a JSON number", NUMBER_FIX)
 
 
 def finite(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
-        raise NotJSON(f"the number {text[:40]} is too large")
+        raise Unusable(f"the descriptor holds the number {text[:40]}, too large to be a number", NUMBER_FIX)
     return number
 
 
@@ -63,13 +75,13 @@ def parse(text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=refuse_constant, parse_float=finite)
     except RecursionError:
-        raise NotJSON(f"it nests more than {MAX_DEPTH} levels deep") from None
+        raise Unusable(f"the descriptor nests more than {MAX_DEPTH} levels deep", DEPTH_FIX) from None
     except NotJSON:
         raise
     except ValueError as error:  # a syntax error, or an integer of thousands of digits
         raise NotJSON(str(error)) from None
     if depth(value) > MAX_DEPTH:
-        raise NotJSON(f"it nests more than {MAX_DEPTH} levels deep")
+        raise Unusable(f"the descriptor nests more than {MAX_DEPTH} levels deep", DEPTH_FIX)
     return value
 
 
@@ -85,6 +97,8 @@ def read_descriptor(descriptor_path: Path) -> tuple[dict[str, Any] | None, list[
         return None, [E[refused.code].at(label, **refused.values)]
     except UnicodeDecodeError as error:
         return None, [E["descriptor-not-json"].at(label, None, error=f"byte {error.start} is not UTF-8")]
+    except Unusable as error:
+        return None, [E["descriptor-invalid"].at(label, None, None, detail=str(error), fix=error.fix)]
     except NotJSON as error:
         line = getattr(error.__context__, "lineno", None)
         return None, [E["descriptor-not-json"].at(label, line, error=error)]

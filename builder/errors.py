@@ -144,7 +144,7 @@ ENGINE_ERRORS = (
                 "symlink-escapes-package",
                 "A resource is a link, or is in a linked folder, outside the package.",
                 "Copy the file into the package instead of linking it.",
-                "'{path}' leads outside the package folder through a symbolic link",
+                "'{path}' leads outside the package folder, to {target}, through the symbolic link '{link}'",
                 "copy the file into the package folder instead of linking it or a folder that holds it",
             ),
             ErrorCode(

@@ -89,12 +89,12 @@ def load_waivers(root: Path) -> tuple[list[Waiver], list[Problem]]:
     waivers, problems = [], []
     keys = ("resource", "field", "value", "reason", "reviewed_by")
     for number, entry in enumerate(entries, start=1):
-        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in keys):
-            waivers.append(Waiver(*(entry[k] for k in keys)))
+        lacking = [k for k in keys if not isinstance(entry, dict) or not isinstance(entry.get(k), str)]
+        if lacking:
+            detail = f"entry {number} has no text for {', '.join(lacking)}"
+            problems.append(invalid.at(ALLOWLIST, None, f"entry {number}", detail=detail))
         else:
-            problems.append(
-                invalid.at(ALLOWLIST, None, f"entry {number}", detail=f"entry {number} lacks {', '.join(keys)}")
-            )
+            waivers.append(Waiver(*(entry[k] for k in keys)))
     return waivers, problems
 
 

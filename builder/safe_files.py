@@ -78,8 +78,25 @@ def resolve_inside(root: Path, relative: str) -> Path:
     except (RuntimeError, OSError) as error:  # a loop of links, a permission denied on the way
         raise FileRefused("file-unreadable", path=relative, error=reason(error)) from None
     if not inside:
-        raise FileRefused("symlink-escapes-package", path=relative)
+        raise FileRefused(
+            "symlink-escapes-package", path=relative, link=first_link(root, candidate), target=shown_target(root, real)
+        )
     return checked(real, relative)
+
+
+def shown_target(root: Path, target: Path) -> str:
+    """Where a link leads, as a maintainer finds it: beside the package (../x.csv) or in full (/dev/zero)."""
+    relative = os.path.relpath(target, root.resolve())
+    return relative if relative.count("..") <= 2 else str(target)
+
+
+def first_link(root: Path, relative: Path) -> str:
+    """The first part of `relative` that is a symbolic link: the file itself, or a folder on its way."""
+    for end in range(1, len(relative.parts) + 1):
+        part = Path(*relative.parts[:end])
+        if (root / part).is_symlink():
+            return part.as_posix()
+    return relative.as_posix()
 
 
 def checked(path: Path, shown: str) -> Path:

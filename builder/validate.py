@@ -151,7 +151,7 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
     problems += option_problems
     root = descriptor_path.parent
     needed = missing(descriptor, checks.requirements, label)
-    problems += without_key_echoes(structure_problems(descriptor, label), needed) + needed
+    problems += without_echoes_of(structure_problems(descriptor, label), needed)
     if not problems:
         problems = descriptor_problems(descriptor, root, label)
     if not problems:
@@ -174,10 +174,13 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
     return Report(sorted(set(problems), key=Problem.sort_key), settings, options)
 
 
-def without_key_echoes(structural: list[Problem], needed: list[Problem]) -> list[Problem]:
-    """Drop a key's complaint about a field the study needs and the schema lacks: one line is enough."""
+def without_echoes_of(structural: list[Problem], needed: list[Problem]) -> list[Problem]:
+    """One line per cause: a key naming a field the study needs and the schema lacks is said once,
+    and so is each field of a resource whose schema is missing altogether."""
     lacking = {p.field.split(".")[0] for p in needed if p.code == "field-missing" and p.field}
-    return [p for p in structural if not (p.field and p.field.split(".")[0] in lacking and p.field.endswith(KEYS))]
+    schemaless = {p.field.split(".")[0] for p in structural if p.code == "schema-missing" and p.field}
+    kept = [p for p in structural if not (p.field and p.field.split(".")[0] in lacking and p.field.endswith(KEYS))]
+    return kept + [p for p in needed if not (p.code == "field-missing" and (p.field or "").split(".")[0] in schemaless)]
 
 
 def descriptor_problems(descriptor: dict[str, Any], root: Path, label: str) -> list[Problem]:

@@ -206,6 +206,8 @@ def test_every_identifier_is_found_however_it_is_spelled(data, kind):
     found = findings(text)
     # Some numbers are two things at once: 130.123.123.12 is an IP address and a mobile number.
     both = {"phone-number", "ip-address"} if kind in ("phone-number", "ip-address") else {kind}
+    if kind == "email-address" and " at " in planted.lower():
+        both = {kind, "url"}  # "shop at example.com" may be a sentence; the domain is refused either way
     assert kind in {k for k, _ in found} or any(k in both and f in planted for k, f in found), (text, found)
 
 
