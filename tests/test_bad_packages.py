@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -34,16 +35,75 @@ def test_the_corpus_covers_every_failure_mode_the_issue_names():
         "path-is-url",
         "symlink-out-of-package",
         "contradicted-total",
+        # Hostile input (issue 15): identifiers however spelled, wherever they are...
+        "phone-in-chinese-numerals",
+        "phone-with-invisible-separators",
+        "landline",
+        "wechat-label-variants",
+        "qq-group",
+        "email-spelled-out",
+        "short-link",
+        "ip-address",
+        "old-identity-number",
+        "formula-in-any-field",
+        "phone-in-integer-field",
+        "personal-data-in-header",
+        "personal-data-in-descriptor",
+        "personal-data-in-release-notes",
+        "semicolon-dialect",
+        # ...files that are not what they claim...
+        "folder-linked-out-of-package",
+        "link-to-device",
+        "folder-instead-of-file",
+        # ...descriptors Frictionless cannot read, settings and numbers out of range...
+        "duplicate-resource-name",
+        "resource-without-schema",
+        "schema-in-separate-file",
+        "resource-not-an-object",
+        "deeply-nested-descriptor",
+        "settings-out-of-range",
+        "infinite-number",
+        "number-overflows",
+        "count-too-large",
+        # ...releases that vanished, and sheets that cannot be read faithfully.
+        "release-descriptor-deleted",
+        "release-descriptor-not-json",
+        "release-renamed",
+        "sheet-not-utf8-or-gb18030",
+        "sheet-formula-not-computed",
+        "sheet-with-another-key",
     }
     assert named <= set(CASES)
 
 
+COMMANDS = json.loads((CORPUS / "commands.json").read_text(encoding="utf-8"))
+KEY_VARIABLE, KEY = "BAD_PACKAGES_KEY", "a-key-for-the-bad-package-corpus"  # as hostile_cases.py sets them
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_each_case_is_refused_with_its_expected_message(case, capsys):
-    assert main(["validate", str(CORPUS / case / "datapackage.json")]) == 1
+def test_each_case_is_refused_with_its_expected_message(case, capsys, tmp_path, monkeypatch):
+    command = COMMANDS.get(case, {"arguments": ["validate", "{case}/datapackage.json"], "exit": 1})
+    folder = CORPUS / case
+    if command["arguments"][0] == "import":  # an import that went wrong must not change the corpus
+        folder = Path(shutil.copytree(folder, tmp_path / case))
+    monkeypatch.setenv(KEY_VARIABLE, KEY)
+    assert main([a.replace("{case}", str(folder)) for a in command["arguments"]]) == command["exit"]
     out = capsys.readouterr()
     assert out.err == (CORPUS / f"{case}.expected.txt").read_text(encoding="utf-8")
     assert "Traceback" not in out.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_for_a_file_is_refused_without_waiting_for_it(tmp_path, capsys):
+    package = tmp_path / "package"
+    shutil.copytree(CORPUS / "wrong-type", package)
+    (package / "data" / "glossary.csv").unlink()
+    os.mkfifo(package / "data" / "glossary.csv")  # git cannot hold a pipe: made here
+    assert main(["validate", str(package / "datapackage.json")]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "data/glossary.csv: 'data/glossary.csv' is a named pipe (FIFO), not a file; the builder reads only regular "
+        "files [not-a-regular-file] Fix: replace it with the file itself (a CSV file inside the package folder)"
+    )
 
 
 @pytest.mark.parametrize("case", ["wrong-type", "phone-number", "path-is-url"])

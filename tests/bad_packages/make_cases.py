@@ -1,6 +1,8 @@
 """Write the corpus of bad packages: one folder per failure mode, each a small package
 broken in exactly one way, with `expected.txt` holding what `python -m builder validate`
-prints for it (checked by tests/test_bad_packages.py).
+prints for it (checked by tests/test_bad_packages.py). The cases of hostile input are in
+hostile_cases.py; a few of them are refused by `verify` or `import` instead, as
+commands.json records.
 
     python tests/bad_packages/make_cases.py            # rebuild the packages
     python tests/bad_packages/make_cases.py --expected # and rewrite expected.txt (review the diff!)
@@ -23,6 +25,15 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from builder.cli import main as builder  # noqa: E402
 from builder.csvfiles import read_rows, write_rows  # noqa: E402
+from tests.bad_packages.hostile_cases import (  # noqa: E402
+    COMMANDS,
+    HOSTILE_CASES,
+    KEY,
+    KEY_VARIABLE,
+    RELEASE_CASES,
+    SHEET_CASES,
+    VALIDATE,
+)
 from tests.packages import write_package  # noqa: E402
 
 OUTSIDE = HERE / "_outside"
@@ -174,6 +185,9 @@ CASES: dict[str, Callable[[Path], None]] = {
     "email-address": cell("events", 2, "actor", "seller.name@example.com"),
     "identity-number": cell("glossary", 7, "definition", "Courier form showed 11010519491231002X."),
     "small-group": small_group,
+    **HOSTILE_CASES,
+    **RELEASE_CASES,
+    **SHEET_CASES,
 }
 
 
@@ -185,10 +199,17 @@ def build(name: str, make: Callable[[Path], None]) -> Path:
     return folder
 
 
-def expected_output(folder: Path) -> str:
+def command(name: str) -> tuple[list[str], int]:
+    """The command a case is refused by, with "{case}" for its folder, and its exit code."""
+    return COMMANDS.get(name, (VALIDATE, 1))
+
+
+def expected_output(name: str, folder: Path) -> str:
     stream = io.StringIO()
+    arguments, _ = command(name)
+    os.environ[KEY_VARIABLE] = KEY
     with redirect_stderr(stream):
-        builder(["validate", str(folder / "datapackage.json")])
+        builder([a.replace("{case}", str(folder)) for a in arguments])
     return stream.getvalue()
 
 
@@ -200,7 +221,9 @@ def main() -> None:
     for name, make in CASES.items():
         folder = build(name, make)
         if args.expected:
-            (HERE / f"{name}.expected.txt").write_text(expected_output(folder), encoding="utf-8")
+            (HERE / f"{name}.expected.txt").write_text(expected_output(name, folder), encoding="utf-8")
+    commands = {name: {"arguments": command(name)[0], "exit": command(name)[1]} for name in sorted(COMMANDS)}
+    (HERE / "commands.json").write_text(json.dumps(commands, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
