@@ -51,6 +51,9 @@ def frictionless_dialect(root: Path, resource: dict[str, Any]) -> type[csv.Diale
 def sniffed(root: Path, declared: dict[str, Any]) -> type[csv.Dialect] | csv.Dialect:
     from frictionless import FrictionlessException, Resource
 
+    from builder.schema_check import bound_frictionless_sniffing
+
+    bound_frictionless_sniffing()
     try:
         with Resource(declared, basepath=str(root)) as table:
             return table.dialect.get_control("csv").to_python()

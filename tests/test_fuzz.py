@@ -13,6 +13,7 @@ import json
 import os
 import random
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
+from builder.csvfiles import read_rows, write_rows
 from tests.packages import write_package
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "80"))
@@ -30,7 +32,7 @@ HOSTILE_JSON = [
 ]  # fmt: skip
 HOSTILE_CELLS = [
     "", "=1+1", "INF", "-inf", "NaN", "1e309", "9" * 23, "\x00", '"', "\r", "a,b", "é", "1 3 9 1 2 3 4 5 6 7 8",
-    "x" * 200_000, "\ufeff", "2015-02-30", "-0", " 7 ", "+86 139-1234-5678",
+    "x" * 200_000, "\ufeff", "2015-02-30", "-0", " 7 ", "+86 139-1234-5678", ',"a' * 20_000,
 ]  # fmt: skip
 
 
@@ -195,3 +197,16 @@ def test_build_refuses_any_damage_without_a_traceback(base, tmp_path_factory, ki
     err = capsys.readouterr().err
     assert code in (0, 1), err
     assert "Traceback" not in err
+
+
+def test_a_megabyte_of_quotes_and_commas_validates_in_bounded_time(base, tmp_path):
+    # csv.Sniffer, which Frictionless runs on every file, takes cubic time on such text;
+    # the builder bounds its sample (schema_check.BoundedSniffer). A generous bound for CI.
+    descriptor = damaged(base, tmp_path / "package", [], 0)
+    glossary = descriptor.parent / "data" / "glossary.csv"
+    header, rows = read_rows(glossary)
+    rows[1]["definition"] = ',"a' * 330_000
+    write_rows(glossary, header, rows)
+    started = time.perf_counter()
+    assert main(["validate", str(descriptor)]) in (0, 1)
+    assert time.perf_counter() - started < 20
