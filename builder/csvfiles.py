@@ -75,3 +75,15 @@ def records(root: Path, resource: dict[str, Any]) -> Iterator[tuple[int, list[st
     dialect = frictionless_dialect(root, resource)
     reader = csv.reader(text_lines(root / resource["path"]), dialect)
     yield from enumerate(reader, start=1)
+
+
+def resource_rows(root: Path, resource: dict[str, Any]) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a resource as text, read in Frictionless' dialect."""
+    header: list[str] = []
+    rows = []
+    for number, record in records(root, resource):
+        if number == 1:
+            header = record
+        else:
+            rows.append(dict(zip(header, record)))
+    return header, rows

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from builder.csvfiles import frictionless_dialect
+
 DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 CHUNK_ROWS = 250_000
 
@@ -71,9 +73,10 @@ class Package:
         return sorted(self._rows)
 
 
-def read_options(resource: dict[str, Any], columns: list[str] | None) -> dict[str, Any]:
+def read_options(root: Path, resource: dict[str, Any], columns: list[str] | None) -> dict[str, Any]:
     fields = [f for f in resource["schema"]["fields"] if columns is None or f["name"] in columns]
     return {
+        "dialect": frictionless_dialect(root, resource),  # ';' or tabs, as Frictionless read it
         "dtype": {f["name"]: DTYPES[f["type"]] for f in fields if f["type"] in DTYPES},
         "usecols": columns,
         "keep_default_na": False,
@@ -90,12 +93,12 @@ def typed_dates(frame: pd.DataFrame, resource: dict[str, Any]) -> pd.DataFrame:
 
 
 def read_table(root: Path, resource: dict[str, Any]) -> pd.DataFrame:
-    frame = pd.read_csv(root / resource["path"], **read_options(resource, None))
+    frame = pd.read_csv(root / resource["path"], **read_options(root, resource, None))
     return typed_dates(frame, resource)
 
 
 def read_chunks(root: Path, resource: dict[str, Any], columns: list[str] | None) -> Iterator[pd.DataFrame]:
-    options = read_options(resource, columns)
+    options = read_options(root, resource, columns)
     with pd.read_csv(root / resource["path"], chunksize=CHUNK_ROWS, **options) as reader:
         for chunk in reader:
             yield typed_dates(chunk, resource)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import printed
-from builder.csvfiles import read_rows
+from builder.csvfiles import resource_rows
 from builder.descriptor import KEYS, read_descriptor, structure_problems
 from builder.errors import ENGINE_ERRORS
 from builder.figures import Registry
@@ -47,8 +47,9 @@ class RuleContext:
         return str(next(r["path"] for r in self.descriptor["resources"] if r["name"] == resource))
 
     def rows(self, resource: str) -> list[dict[str, str]]:
-        """The rows of one resource as text (read only when a rule asks for them)."""
-        return read_rows(self.root / self.path(resource))[1]
+        """The rows of one resource as text (read only when a rule asks for them), in its dialect."""
+        declared = next(r for r in self.descriptor["resources"] if r["name"] == resource)
+        return resource_rows(self.root, declared)[1]
 
 
 Rule = Callable[[RuleContext], list[Problem]]
