@@ -48,6 +48,8 @@ class ReportConfig:
         """The same report built from another package (another survey round, a release)."""
         if package is None:
             return self
+        if Path(package).is_dir() and (Path(package) / "datapackage.json").is_file():
+            package = Path(package) / "datapackage.json"  # the package's folder was given
         return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings, self.docs_dir)
 
     def study(self) -> Study:

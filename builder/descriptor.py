@@ -94,7 +94,7 @@ def read_descriptor(descriptor_path: Path) -> tuple[dict[str, Any] | None, list[
     except FileRefused as refused:
         if refused.code == "file-missing":
             return None, [E["descriptor-missing"].at(str(descriptor_path))]
-        return None, [E[refused.code].at(label, **refused.values)]
+        return None, [E[refused.code].at(str(descriptor_path), **refused.values)]
     except UnicodeDecodeError as error:
         return None, [E["descriptor-not-json"].at(label, None, error=f"byte {error.start} is not UTF-8")]
     except Unusable as error:

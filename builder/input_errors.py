@@ -44,7 +44,7 @@ INPUT_ERRORS = ErrorCatalogue(
             "A resource path names a folder, a pipe or a device instead of a file.",
             "Put the file itself in the package.",
             "'{path}' is {what}, not a file; the builder reads only regular files",
-            "replace it with the file itself (a CSV file inside the package folder)",
+            "replace it with the file itself: a CSV file, or the datapackage.json, inside the package folder",
         ),
         ErrorCode(
             "file-unreadable",

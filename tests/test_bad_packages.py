@@ -102,8 +102,26 @@ def test_a_named_pipe_for_a_file_is_refused_without_waiting_for_it(tmp_path, cap
     assert main(["validate", str(package / "datapackage.json")]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         "data/glossary.csv: 'data/glossary.csv' is a named pipe (FIFO), not a file; the builder reads only regular "
-        "files [not-a-regular-file] Fix: replace it with the file itself (a CSV file inside the package folder)"
+        "files [not-a-regular-file] Fix: replace it with the file itself: a CSV file, or the datapackage.json, "
+        "inside the package folder"
     )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_given_as_the_descriptor_is_refused_without_reading_it(capsys):
+    assert main(["validate", "/dev/zero"]) == 1
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[0]
+        .startswith(
+            "/dev/zero: '/dev/zero' is a device, not a file; the builder reads only regular files [not-a-regular-file]"
+        )
+    )
+
+
+def test_the_package_folder_may_be_given_for_its_descriptor(capsys):
+    assert main(["validate", str(CORPUS / "wrong-type")]) == 1
+    assert capsys.readouterr().err == (CORPUS / "wrong-type.expected.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", ["wrong-type", "phone-number", "path-is-url"])
