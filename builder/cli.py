@@ -16,6 +16,7 @@ from pathlib import Path
 from builder.config import ReportConfig, read_config
 from builder.paths import CONFIG_FILE, DEFAULT_PACKAGE
 from builder.problems import PackageError, Problem, UsageError
+from builder.safe_files import reason
 
 DATA_ERROR, USAGE_ERROR = 1, 2
 
@@ -316,3 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
+    except OSError as error:  # a folder that cannot be written, a full disk: nothing wrong with the data
+        where = f" {error.filename}" if error.filename else ""
+        print(
+            f"{args.command}: could not read or write{where}: {reason(error)}. Fix: check that the folder exists "
+            "and can be written, and that the disk has space; then run the command again",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR

@@ -67,3 +67,13 @@ def test_a_full_disk_leaves_no_staging_folder_behind(site_copy, monkeypatch, cap
     assert build(site_copy, site_copy.parent / "site") == 2
     assert "no space left on device. Fix: build into a folder you can write" in capsys.readouterr().err
     assert sorted(p.name for p in site_copy.parent.iterdir()) == ["mkdocs.yml", "site_src"]
+
+
+def test_any_command_that_cannot_write_says_where_and_what_to_do(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert main(["template", str(blocker / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"template: could not read or write {blocker / 'out'}: not a directory. Fix: check that the folder exists "
+        "and can be written, and that the disk has space; then run the command again\n"
+    )
