@@ -36,6 +36,7 @@ from builder.file_checks import refused_problem
 from builder.identifiers import scan
 from builder.paths import NOTES_FOLDER
 from builder.problems import Problem
+from builder.pseudonym import ID_HEX_DIGITS
 from builder.safe_files import FileRefused, integer_variable, read_bytes, resolve_inside
 
 ALLOWLIST = "privacy-allowlist.json"
@@ -49,6 +50,12 @@ LINK_PROPERTIES = frozenset({"path", "homepage", "url", "profile", "$schema", "u
 # Bibliographic identifiers of a source: published data about a book, not about a person.
 BIBLIOGRAPHIC = {"isbn": isbn.is_valid, "issn": issn.is_valid}
 MAINTAINERS_WRITING = frozenset({"url"})  # what pages and notes may contain: links to sources
+# Checksums and sizes a release writes into its descriptor: hex and digits by construction,
+# which spell a phone number by chance (about one sha256 in a hundred), never about a person.
+MACHINE_WRITTEN = frozenset({"hash", "bytes"})
+# A pseudonymous id as builder.pseudonym makes it (a short prefix, 12 hex digits): its digits
+# spell a mobile number by chance for about one id in 7,000, and it is a keyed hash, not a number.
+PSEUDONYM = re.compile(rf"[a-z]{{1,8}}_[0-9a-f]{{{ID_HEX_DIGITS}}}")
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def cells(root: Path, resource: dict[str, Any]) -> Iterator[Text]:
         if row == 1:
             header = record
         for column, value in enumerate(record):
-            if value:
+            if value and not (row > 1 and PSEUDONYM.fullmatch(value)):
                 field = header[column] if column < len(header) else f"column {column + 1}"
                 yield Text(resource["path"], row, field, value, name, "header" if row == 1 else "cell")
 
@@ -177,7 +184,7 @@ def descriptor_texts(value: Any, label: str, where: str = "") -> Iterator[Text]:
     elif isinstance(value, list):
         for number, item in enumerate(value, start=1):
             yield from descriptor_texts(item, label, f"{where}[{number}]")
-    elif isinstance(value, str | int) and not isinstance(value, bool):
+    elif isinstance(value, str | int) and not isinstance(value, bool) and key not in MACHINE_WRITTEN:
         text = str(value)
         if key in BIBLIOGRAPHIC and BIBLIOGRAPHIC[key](text):
             return
