@@ -11,7 +11,7 @@ import urllib.request
 import zipfile
 
 from builder.release import list_releases
-from tests.conftest import REAL_PACKAGE
+from tests.conftest import REAL_PACKAGE, page_text
 
 RELEASES = list_releases(REAL_PACKAGE)
 
@@ -67,9 +67,11 @@ def test_the_site_says_which_release_it_presents(real_site):
     assert re.search(r"This site presents <strong>release \d+\.\d+\.\d+</strong>", html)
 
 
-def test_working_files_that_are_exactly_a_release_are_served_under_its_version(real_site):
-    assert (real_site / "downloads/1.0.0/datapackage.json").read_bytes() == REAL_PACKAGE.read_bytes()
-    assert not (real_site / "downloads/unreleased").exists()
+def test_working_files_are_served_under_a_version_only_when_they_are_that_release(real_site):
+    presented = re.search(r"This site presents release (\d+\.\d+\.\d+)", page_text(real_site, "releases"))
+    folder = presented.group(1) if presented else "unreleased"
+    assert sorted(p.name for p in (real_site / "downloads").iterdir() if p.is_dir()) == [folder]
+    assert (real_site / "downloads" / folder / "datapackage.json").read_bytes() == REAL_PACKAGE.read_bytes()
 
 
 def test_working_files_that_differ_from_every_release_are_served_as_unreleased(package_copy, tmp_path):
