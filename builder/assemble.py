@@ -12,18 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+import jinja2
+from markupsafe import Markup, escape
 
 from builder.analysis import Analysis, analyse
 from builder.catalogue import load_catalogue
 from builder.changes import compare
 from builder.charts import ChartKit, RenderedChart, enhancement_bundle, render
-from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
+from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation, report_citation
 from builder.config import ReportConfig
+from builder.figures import Figure
 from builder.formatting import Formatter
+from builder.lineage import LineageIndex
 from builder.load import Package
-from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
-from builder.printed import FIGURE_ID, VALUE
+from builder.markup import printed_figure
+from builder.pages import Download, PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
+from builder.printed import FIGURE_ID, UNIT, VALUE
 from builder.problems import PackageError
 from builder.progress import Progress, Silent
 from builder.release import Release, list_releases, notes_dir, release_zip, sha256, verify_all
@@ -39,6 +43,7 @@ class Assembly:
     renderer: PageRenderer
     files: dict[str, bytes]
     build_epoch: int
+    footer: str = ""  # HTML for the site's footer: credit and the reconstruction notice
     charts: int = 0
     releases: int = 0
 
@@ -57,6 +62,25 @@ def package_files(package: Package, download_dir: str) -> dict[str, bytes]:
     return files
 
 
+def reconstruction_script(package: Package) -> tuple[Download | None, dict[str, bytes]]:
+    """The script that generated the reconstructed records, offered for download beside the data."""
+    script = (package.descriptor.get("reconstruction") or {}).get("script")
+    if not isinstance(script, str) or Path(script).is_absolute() or ".." in Path(script).parts:
+        return None, {}
+    path = package.root / script
+    if not path.is_file() or path.is_symlink():
+        return None, {}
+    url = f"downloads/{Path(script).name}"
+    return Download(Path(script).name, url), {url: path.read_bytes()}
+
+
+def release_notes(path: Path) -> Markup | None:
+    """A release's notes, written by maintainers in Markdown: formatting kept, raw HTML shown as text."""
+    if not path.is_file():
+        return None
+    return Markup(f'<div class="verbatim" markdown="1">\n\n{escape(path.read_text(encoding="utf-8"))}\n\n</div>')
+
+
 def release_pages(
     package_path: Path, releases: list[Release], study: Study
 ) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
@@ -67,11 +91,12 @@ def release_pages(
         folder = f"releases/{release.version}/"
         frozen = sorted(p for p in release.path.rglob("*") if p.is_file())
         entries = []
+        reconstructed = {r["path"] for r in release.descriptor["resources"] if r.get("provenance") == "reconstructed"}
         for path in frozen:
             data = path.read_bytes()
             name = path.relative_to(release.path).as_posix()
             files[folder + name] = data
-            entries.append(ReleaseFile(name, folder + name, len(data), sha256(data)))
+            entries.append(ReleaseFile(name, folder + name, len(data), sha256(data), name in reconstructed))
         archive = release_zip(release)
         files[folder + release.zip_name] = archive
         notes_path = notes_dir(package_path) / f"{release.version}.md"
@@ -82,12 +107,12 @@ def release_pages(
         infos.append(
             ReleaseInfo(
                 version=release.version,
-                created=release.created[:10],
+                created=dt.date.fromisoformat(release.created[:10]),
                 folder_url=folder,
                 zip=ReleaseFile(release.zip_name, folder + release.zip_name, len(archive), sha256(archive)),
                 files=entries,
                 changes=compare(old, release.path / "datapackage.json", study),
-                notes=notes_path.read_text(encoding="utf-8") if notes_path.is_file() else None,
+                notes=release_notes(notes_path),
                 cite_text=plain_citation(release.descriptor),
                 cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
                 jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads)),
@@ -113,13 +138,18 @@ def without_checksums(descriptor: dict[str, Any]) -> dict[str, Any]:
     return {**descriptor, "resources": resources}
 
 
-def printed_values(analysis: Analysis) -> dict[str, float]:
+def printed_values(analysis: Analysis) -> dict[str, Figure]:
     """The report's printed figures by id, as printed (for facts the records cannot recompute)."""
     name = analysis.study.printed_figures
     if name is None:
         return {}
     table = analysis.package.table(name)
-    return dict(zip(table[FIGURE_ID], table[VALUE].astype(float)))
+    return {i: printed_figure(i, v, u) for i, v, u in zip(table[FIGURE_ID], table[VALUE].astype(float), table[UNIT])}
+
+
+def lineage_index(analysis: Analysis) -> LineageIndex:
+    provenance = {r["name"]: r.get("provenance", "") for r in analysis.package.descriptor["resources"]}
+    return LineageIndex(analysis.figures, analysis.audit, provenance)
 
 
 def chart_files(rendered: dict[str, RenderedChart]) -> dict[str, bytes]:
@@ -147,7 +177,9 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
     strings = load_catalogue(config.strings)
     formatter = Formatter(strings)
     views = study.views(analysis.figures)
-    kit = ChartKit(strings, formatter, text_renderer(formatter))
+    lineages = lineage_index(analysis)
+    citation = report_citation(analysis.package.descriptor)
+    kit = ChartKit(strings, formatter, text_renderer(formatter), citation, lambda f: lineages.of(f).kind)
     charts = {chart.name: chart for chart in study.charts(analysis.figures, views, kit)}
     progress.stage("rendering charts", total=len(charts))
     progress.count("charts", len(charts))
@@ -164,6 +196,8 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
     package = analysis.package
     download_dir = f"downloads/{package.descriptor['version']}/"
     files.update(package_files(package, download_dir))
+    script, script_files = reconstruction_script(package)
+    files.update(script_files)
     progress.stage("preparing releases", total=len(releases))
     release_infos, served = release_pages(config.package, releases, study)
     progress.advance(len(releases))
@@ -174,15 +208,34 @@ def assemble(config: ReportConfig, study: Study, progress: Progress | None = Non
     context = SiteContext(
         views=views,
         figures=analysis.figures,
+        lineages=lineages,
         printed=printed_values(analysis),
         audit=analysis.audit,
         errors=study.all_errors,
         strings=strings,
-        package=package_info(package.descriptor, rows, download_dir),
-        built=formatter.day(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),
+        citation=report_citation(package.descriptor),
+        package=package_info(package.descriptor, rows, download_dir, script),
+        built=dt.datetime.fromtimestamp(epoch, dt.UTC).date(),
         charts=charts,
         rendered=rendered,
         releases=release_infos,
         presented=presented_release(package, releases, release_infos),
     )
-    return Assembly(PageRenderer(context), files, epoch, charts=len(charts), releases=len(releases))
+    footer = footer_html(strings, package.descriptor)
+    return Assembly(PageRenderer(context), files, epoch, footer, charts=len(charts), releases=len(releases))
+
+
+def footer_html(strings: dict[str, Any], descriptor: dict[str, Any]) -> str:
+    """The site's footer, from the catalogue: who to credit, and that the records are reconstructed."""
+    template = strings.get("footer")
+    if not template:
+        return ""
+    licence = descriptor["licenses"][0]
+    reconstructed = any(r.get("provenance") == "reconstructed" for r in descriptor["resources"])
+    values = {
+        **report_citation(descriptor),
+        "licence": licence.get("title", licence["name"]),
+        "reconstructed": reconstructed,
+    }
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return " ".join(env.from_string(template).render(**values).split())

@@ -45,9 +45,15 @@ class Chart:
     chart: Any  # an Altair top-level chart
     data: pd.DataFrame
     alt_context: dict[str, Any] = field(default_factory=dict)  # values for the catalogue's alt text
+    # The table beside the chart, as figures (so each number is traced); default: `data`.
+    rows: list[dict[str, Any]] | None = None
+    # Drawn from reconstructed records the report did not print: the caption says so.
+    illustrative: bool = False
 
     def table(self) -> tuple[list[str], list[dict[str, Any]]]:
-        """The chart's numbers as plain values, for the HTML table beside it."""
+        """The chart's numbers for the HTML table beside it: figures where the study gives them."""
+        if self.rows is not None:
+            return list(self.rows[0]) if self.rows else list(self.data.columns), self.rows
         rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in self.data.to_dict("records")]
         return list(self.data.columns), rows
 
@@ -59,9 +65,27 @@ class ChartKit:
     strings: dict[str, Any]
     fmt: Formatter
     render_text: Callable[..., str]
+    citation: dict[str, Any] = field(default_factory=dict)  # the report: source and short authors
+    lineage: Callable[[Figure], str] | None = None  # a figure's lineage kind (builder.lineage)
 
     def texts(self, name: str) -> dict[str, Any]:
         return dict(self.strings["charts"][name])
+
+    def source(self, key: str) -> str:
+        """A chart's source line: a catalogue template filled from the descriptor's citation."""
+        return self.render_text(self.strings[key], **self.citation)
+
+    def illustrative(self, figures: Any) -> bool:
+        """Whether any of these figures depends on reconstructed records the report never printed."""
+        return self.lineage is not None and any(
+            self.lineage(f) == "illustrative" for f in figures if isinstance(f, Figure) and f.value is not None
+        )
+
+    def source_for(self, figures: Any, key: str = "source_line") -> str:
+        """The source line of a chart drawing these figures: marked when any is illustrative, so
+        that the image says so wherever it is downloaded to."""
+        figures = list(figures)
+        return self.source("source_line_illustrative" if self.illustrative(figures) else key)
 
 
 @dataclass(frozen=True)

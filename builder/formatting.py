@@ -55,10 +55,21 @@ class Formatter:
         return str(template).format(value=self.number(float(unwrap(value)) / 10 ** int(power), decimals))
 
     def mean_sd(self, summary: Any, decimals: int = 1) -> str:
+        """A mean ± its standard deviation; a mean alone where there is no spread (one value)."""
         summary = unwrap(summary)
         assert isinstance(summary, Summary)
-        return self.spec["mean_sd"].format(
-            mean=self.number(summary.mean, decimals), sd=self.number(summary.sd, decimals)
+        mean = self.number(summary.mean, decimals)
+        if summary.sd is None:
+            return self.spec["mean_n"].format(mean=mean, n=self.number(summary.n))
+        return self.spec["mean_sd"].format(mean=mean, sd=self.number(summary.sd, decimals))
+
+    def mean_sd_n(self, summary: Any, decimals: int = 1) -> str:
+        summary = unwrap(summary)
+        assert isinstance(summary, Summary)
+        if summary.sd is None:
+            return self.mean_sd(summary, decimals)
+        return self.spec["mean_sd_n"].format(
+            mean=self.number(summary.mean, decimals), sd=self.number(summary.sd, decimals), n=self.number(summary.n)
         )
 
     def day(self, day: dt.date) -> str:
@@ -85,6 +96,18 @@ class Formatter:
             return "".join(items)
         return self.spec["list_comma"].join(items[:-1]) + self.spec["list_and"] + items[-1]
 
+    def count_text(self, n: Any, noun: str) -> tuple[str, str, str]:
+        """The words around a counted number, in the catalogue's grammar: ("", "3", " weeks")."""
+        forms = self.spec["nouns"][noun]
+        value = unwrap(n)
+        form = forms[0] if value == 1 or len(forms) == 1 else forms[1]
+        before, _, after = str(form).partition("{n}")
+        return before, self.number(value), after
+
+    def count(self, n: Any, noun: str) -> str:
+        """A number with its noun, singular or plural as the number needs: 1 week, 13 weeks."""
+        return "".join(self.count_text(n, noun))
+
     def label(self, key: str, kind: str) -> str:
         """The catalogue's label for a coded value; the code itself, de-underscored, if it has none."""
         return str(self.labels.get(kind, {}).get(key, str(key).replace("_", " ")))
@@ -97,10 +120,12 @@ class Formatter:
             "signed": self.signed,
             "size": self.size,
             "mean_sd": self.mean_sd,
+            "mean_sd_n": self.mean_sd_n,
             "day": self.day,
             "month_day": self.month_day,
             "study_week": self.study_week,
             "weekdays": self.weekdays,
             "and_join": self.join,
+            "count": self.count,
             "label": self.label,
         }

@@ -8,6 +8,7 @@ event description that contains markup shows as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ from markupsafe import Markup, escape
 
 from builder.audit import AuditRow
 from builder.charts import Chart, RenderedChart
-from builder.figures import FigureSet
+from builder.figures import Figure, FigureSet
 from builder.formatting import Formatter
+from builder.lineage import ILLUSTRATIVE, LineageIndex, audit_anchor
+from builder.markup import HtmlFormatter, UnmarkedIllustrative, marked, text
 from builder.problems import ErrorCatalogue
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
@@ -48,6 +51,12 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Download:
+    name: str
+    url: str  # from the site root
+
+
+@dataclass(frozen=True)
 class PackageInfo:
     name: str
     title: str
@@ -60,6 +69,10 @@ class PackageInfo:
     source: dict[str, Any]
     resources: list[Resource]
     download_dir: str  # site path of this version's files
+    script: Download | None = None  # the script that generated reconstructed records, if published
+    reconstructed: bool = False  # some resource holds reconstructed records
+    references: tuple[str, ...] = ()  # the works the report cites, as the descriptor lists them
+    repository: str = ""  # where the code lives (the descriptor's homepage), if given
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class ReleaseFile:
     url: str  # from the site root
     size: int
     sha256: str
+    reconstructed: bool = False  # a resource holding reconstructed records
 
 
 @dataclass(frozen=True)
@@ -75,12 +89,12 @@ class ReleaseInfo:
     """One frozen release as the Data pages present it."""
 
     version: str
-    created: str  # ISO date
+    created: dt.date
     folder_url: str  # from the site root, ends with /
     zip: ReleaseFile
     files: list[ReleaseFile]
     changes: Any  # builder.changes.PackageChanges
-    notes: str | None  # the maintainers' written note and errata, Markdown
+    notes: Markup | None  # the maintainers' written note and errata, Markdown (raw HTML escaped)
     cite_text: str
     cite_bibtex: str
     jsonld: Markup
@@ -92,12 +106,14 @@ class SiteContext:
 
     views: Mapping[str, Any]  # the study's template context (its findings)
     figures: FigureSet
-    printed: dict[str, float]  # printed figure id -> value as printed
+    lineages: LineageIndex
+    printed: dict[str, Figure]  # printed figure id -> the figure as printed (a fact of the report)
     audit: list[AuditRow]
     errors: ErrorCatalogue  # every error code a maintainer can meet, for the guide
     strings: dict[str, Any]
+    citation: dict[str, Any]  # the report: its source entry and short author list
     package: PackageInfo
-    built: str  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
+    built: dt.date  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
     charts: dict[str, Chart]
     rendered: dict[str, RenderedChart]
     releases: list[ReleaseInfo]  # newest first
@@ -116,7 +132,9 @@ def describe_constraints(field: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def package_info(descriptor: dict[str, Any], rows: dict[str, int], download_dir: str) -> PackageInfo:
+def package_info(
+    descriptor: dict[str, Any], rows: dict[str, int], download_dir: str, script: Download | None = None
+) -> PackageInfo:
     """Describe the package for the Data and About pages, from its descriptor alone."""
     resources = [
         Resource(
@@ -155,6 +173,10 @@ def package_info(descriptor: dict[str, Any], rows: dict[str, int], download_dir:
         source=source,
         resources=resources,
         download_dir=download_dir,
+        script=script,
+        repository=str(descriptor.get("homepage", "")),
+        reconstructed=any(r.provenance == "reconstructed" for r in resources),
+        references=tuple(str(r) for r in descriptor.get("references") or []),
     )
 
 
@@ -163,14 +185,26 @@ class PageError(Exception):
 
 
 def text_renderer(formatter: Formatter) -> Any:
-    """Return a function rendering catalogue strings as plain text (escaped where placed)."""
+    """Return a function rendering catalogue strings as plain text (for attributes and charts)."""
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
     env.filters.update(formatter.filters())
+    env.filters.update({"illustrative": marked, "as_printed": formatter.number, "year": str})
 
     def render_text(template: str, **values: Any) -> str:
         return " ".join(env.from_string(template).render(**values).split())
 
     return render_text
+
+
+def html_environment(formatter: HtmlFormatter, check: Any) -> jinja2.Environment:
+    """A Jinja environment whose every printed value goes through the HTML formatter."""
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=formatter.default
+    )
+    env.filters.update(formatter.filters())
+    env.tests["printed"] = formatter.is_printed
+    env.globals["check"] = check
+    return env
 
 
 class PageRenderer:
@@ -179,10 +213,15 @@ class PageRenderer:
     def __init__(self, context: SiteContext) -> None:
         self.context = context
         self.format = Formatter(context.strings)
-        self.env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-        self.env.filters.update(self.format.filters())
         self.text = text_renderer(self.format)
         self.page_has_charts = False
+        self.page_name = "page"
+
+    def formatter(self, base: str, illustrative_allowed: bool = False) -> HtmlFormatter:
+        release = self.context.presented.version if self.context.presented else ""
+        html = HtmlFormatter(self.context.strings, self.context.lineages, base, release, illustrative_allowed)
+        html.paths = {r.name: r.path for r in self.context.package.resources}
+        return html
 
     def render(self, source: str, base: str, html_base: str | None = None, page_name: str = "page") -> str:
         """Render one page's Markdown template.
@@ -190,18 +229,24 @@ class PageRenderer:
         `base` leads from the page's source file to the site root (for Markdown links);
         `html_base` from the page's URL to the site root (for raw HTML such as figures).
         """
+        self.page_name = page_name
         try:
             return self._render(source, base, base if html_base is None else html_base)
         except jinja2.TemplateError as error:
             line = getattr(error, "lineno", None)
             where = f"{page_name}, line {line}" if line else page_name
             raise PageError(f"{where}: {error.__class__.__name__}: {error}") from None
+        except UnmarkedIllustrative as error:
+            raise PageError(f"{page_name}: an illustrative number is stated as a finding: {error}") from None
+        except ClaimFailed as error:
+            raise PageError(f"{page_name}: {error}") from None
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise PageError(f"{page_name}: {error.__class__.__name__}: {error}") from None
 
     def _render(self, source: str, base: str, html_base: str) -> str:
         self.page_has_charts = False  # the enhancement script goes on chart pages only, once
-        template = self.env.from_string(source)
+        html = self.formatter(html_base)
+        template = html_environment(html, check_claim).from_string(source)
         return template.render(
             **self.context.views,
             fig=self.context.figures,
@@ -213,10 +258,59 @@ class PageRenderer:
             built=self.context.built,
             releases=self.context.releases,
             presented=self.context.presented,
-            base=base,
+            base=Markup(base),
             chart=lambda name: self.figure(name, html_base),
             label=self.format.label,
+            cite=self.cite,
+            report=self.context.citation,
+            anchor=lambda figure_id: Markup(audit_anchor(figure_id)),
+            notice=lambda: self.notice(base),
+            events_phrase=self.events_phrase,
         )
+
+    def events_phrase(self, events: list[Any]) -> str:
+        """Events named by their kind, each kind once: "a police seizure and a new law"."""
+        kinds = list(dict.fromkeys(event.kind for event in events))
+        return self.format.join([self.format.label(kind, "event_phrase") for kind in kinds])
+
+    def notice(self, base: str) -> Markup:
+        """The short reconstruction notice of a findings page (nothing, if no record is reconstructed)."""
+        if not self.context.package.reconstructed:
+            return Markup("")
+        s = self.context.strings
+        return Markup(
+            f'!!! info "{text(s["notice_title"])}"\n    {text(s["notice"])} '
+            f"[{text(s['notice_link'])}]({base}about.md#how-the-data-were-made).\n"
+        )
+
+    def cite(self, section: str = "") -> Markup:
+        """A citation of the report, optionally of one section: <cite>Guan & Xu 2015, Results 1.2</cite>."""
+        citation = self.context.citation
+        where = f", {section}" if section else ""
+        return Markup(f"<cite>{text(citation['authors'])} {citation['source']['year']}{text(where)}</cite>")
+
+    def lineage_kinds(self, chart: Chart) -> set[str]:
+        """The lineages of the numbers in a chart's table."""
+        _, rows = chart.table()
+        figures = [value for row in rows for value in row.values() if isinstance(value, Figure)]
+        return {self.context.lineages.of(f).kind for f in figures}
+
+    def reads_reconstructed(self, chart: Chart) -> bool:
+        _, rows = chart.table()
+        provenance = self.context.lineages.provenance
+        return any(
+            provenance.get(r) == "reconstructed"
+            for row in rows
+            for value in row.values()
+            if isinstance(value, Figure)
+            for r in self.context.figures.reads(value.key)
+        )
+
+    def caption(self, chart: Chart, template: str, base: str, illustrative: bool) -> Markup:
+        """The chart's text alternative as visible HTML: every number traced."""
+        html = self.formatter(base, illustrative_allowed=illustrative)
+        rendered = html_environment(html, check_claim).from_string(template).render(**chart.alt_context)
+        return Markup(" ".join(rendered.split()))
 
     def figure(self, name: str, base: str) -> Markup:
         """The HTML of one chart: SVG image, caption, text alternative, table and downloads."""
@@ -235,30 +329,54 @@ class PageRenderer:
                 (".vl.json", "spec_json"),
             )
         )
+        illustrative = chart.illustrative or ILLUSTRATIVE in self.lineage_kinds(chart)
+        notice = ""
+        if illustrative:
+            notice = f'<p class="chart-notice">{escape(figure["illustrative"])}</p>'
+        elif self.reads_reconstructed(chart):
+            notice = f'<p class="chart-notice">{escape(figure["reconstructed"])}</p>'
         script = "" if self.page_has_charts else f'<script src="{base}assets/charts.js" defer></script>'
         self.page_has_charts = True
         return Markup(
             f'<figure class="chart" id="chart-{name}" data-vega="{href}.vg.json">'
             f'<img class="chart-image" src="{href}.svg" alt="{escape(alt)}"{dims} loading="lazy">'
-            f"<figcaption><p><strong>{escape(texts['title'])}.</strong> {escape(alt)}</p>"
-            f'<details class="chart-data"><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts)}</details>'
+            f"<figcaption>{notice}<p><strong>{escape(texts['title'])}.</strong> {self.caption(chart, texts['alt'], base, illustrative)}</p>"
+            f'<details class="chart-data"><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts, base, illustrative)}</details>'
             f'<p class="chart-downloads">{escape(figure["downloads"])}: {downloads}</p>'
             f"</figcaption></figure>{script}"
         )
 
-    def table(self, chart: Chart, texts: dict[str, Any]) -> str:
+    def table(self, chart: Chart, texts: dict[str, Any], base: str, illustrative: bool) -> str:
+        html = self.formatter(base, illustrative_allowed=illustrative)
         headings = texts["columns"]
         all_columns, rows = chart.table()
         columns = [c for c in all_columns if c in headings]
         head = "".join(f'<th scope="col">{escape(headings[c])}</th>' for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{self.cell(row[c])}</td>" for c in columns) + "</tr>" for row in rows)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{self.cell(html, row[c])}</td>" for c in columns) + "</tr>" for row in rows
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def cell(self, value: Any) -> str:
+    def cell(self, html: HtmlFormatter, value: Any) -> str:
         if value is None:
             return ""
+        if isinstance(value, Figure):
+            return str(html.by_format(value))
         if isinstance(value, float):
-            return str(escape(self.format.number(value, 0 if value.is_integer() else 1)))
+            return str(html.number(value, 0 if value.is_integer() else 1))
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(escape(self.format.number(value)))
-        return str(escape(value))
+            return str(html.number(value))
+        if isinstance(value, dt.date):
+            return str(html.day(value))
+        return str(text(value))
+
+
+class ClaimFailed(AssertionError):
+    """A sentence of a page that the data does not support."""
+
+
+def check_claim(condition: Any, claim: str) -> str:
+    """Guard a sentence: the build fails, naming the claim, if the data makes it false."""
+    if not condition:
+        raise ClaimFailed(f"the claim '{claim}' is not true of this package")
+    return ""

@@ -103,6 +103,8 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         except PackageError as error:
             lines = "\n".join(str(p) for p in error.problems)
             raise PluginError(f"the data package is not valid; nothing was built:\n{lines}") from None
+        if self.assembly.footer:
+            config.copyright = self.assembly.footer
         # MkDocs dates the sitemap from SOURCE_DATE_EPOCH, else from the clock: pin it to the
         # data for this build only, so that a later build in the same process is not affected.
         self.pinned_epoch = "SOURCE_DATE_EPOCH" not in os.environ

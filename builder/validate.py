@@ -27,7 +27,7 @@ from builder.requirements import Requirements, missing
 from builder.schema_check import frictionless_problems, without_echoes
 from builder.settings import StudySettings, parse_settings
 
-PROVENANCES = ("published", "reconstructed")
+PROVENANCES = ("published", "reconstructed", "observed")
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_RESOURCE_BYTES = 2 * 1024**3  # 2 GiB: far above a platform-wide survey programme
 MAX_BYTES_VARIABLE = "BUILDER_MAX_RESOURCE_BYTES"

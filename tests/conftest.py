@@ -90,6 +90,8 @@ def page_text(site: Path, page: str) -> str:
 
     source = (site / page / "index.html").read_text(encoding="utf-8")
     article = source[source.index("<article") : source.index("</article>")]
+    # The notes that say where each number comes from show on hover and focus, not in the text.
+    article = re.sub(r'<span class="fig-note">.*?</span>', "", article, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 

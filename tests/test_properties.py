@@ -126,7 +126,7 @@ def test_the_build_is_correct_or_refused_and_never_partial(sizes, corruption, pi
             _, traders = read_rows(descriptor.parent / "data/traders.csv")
             text = page_text(site, ".")
             assert f"{len(adverts):,} ivory adverts recorded" in text
-            assert f"followed {len(traders)} WeChat accounts" in text
+            assert f"quietly following {len(traders)} accounts on WeChat" in text
             assert Counter(a["survey_id"] for a in adverts)
         else:
             CORRUPTIONS[corruption](descriptor.parent, pick)

@@ -84,11 +84,13 @@ class Aggregates:
         return int(self.surveys["week"].max()) if len(self.surveys) else 0
 
     def weekly(self, measure: str, kind: str | None) -> pd.Series:
-        """Totals per study week (weeks without a survey of this kind give 0), computed once."""
+        """Totals per study week, computed once; a week without a survey of this kind is NaN,
+        not surveyed, which is not the same as zero adverts."""
         if (measure, kind) not in self._weekly:
             surveys = self.surveys if kind is None else self.surveys[self.surveys["kind"] == kind]
             weeks = range(self.first_week, self.last_week + 1)
-            self._weekly[(measure, kind)] = surveys.groupby("week")[measure].sum().reindex(weeks, fill_value=0)
+            totals = surveys.groupby("week")[measure].sum().astype("float64")
+            self._weekly[(measure, kind)] = totals.reindex(weeks)
         return self._weekly[(measure, kind)]
 
 
