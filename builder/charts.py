@@ -25,16 +25,21 @@ from builder.formatting import Formatter
 # Text is measured at render time with the first font of this list that the renderer finds.
 # vl-convert bundles Liberation Sans, so naming it first makes every machine lay charts out
 # identically (same bytes); browsers fall back to Arial or Helvetica, which share its metrics.
-# A Chinese edition needs a CJK font registered with vl_convert.register_font_directory.
+# Chinese charts name "Report Sans SC" first: a cut of Noto Sans SC shipped in assets/fonts
+# and registered here, so that they too are the same bytes whatever fonts a machine has.
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
+FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
+SHIPPED_FAMILY = "Report Sans SC"
+vl_convert.register_font_directory(str(FONTS))
+# Part of every render's cache key: a new renderer must not reuse old renders.
+RENDERER_VERSION = (
+    f"vl-convert {getattr(vl_convert, '__version__', '?')}, vega-lite {vl_convert.get_vegalite_versions()[-1]}, "
+    f"fonts {hashlib.sha256(b''.join(p.read_bytes() for p in sorted(FONTS.glob('*.ttf')))).hexdigest()[:16]}"
+)
 # Okabe-Ito hues, darkened where needed for 3:1 contrast against white (WCAG 1.4.11).
 BLUE, VERMILLION, GREEN, PURPLE, GREY, INK = "#0072B2", "#C45500", "#007A5A", "#9E4F86", "#6B6B6B", "#222222"
 PALETTE = [BLUE, VERMILLION, GREEN, PURPLE, GREY]
 WIDTH = 640
-# Part of every render's cache key: a new renderer must not reuse old renders.
-RENDERER_VERSION = (
-    f"vl-convert {getattr(vl_convert, '__version__', '?')}, vega-lite {vl_convert.get_vegalite_versions()[-1]}"
-)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,61 @@ class ChartKit:
         that the image says so wherever it is downloaded to."""
         figures = list(figures)
         return self.source("source_line_illustrative" if self.illustrative(figures) else key)
+
+
+@dataclass(frozen=True)
+class Typesetting:
+    """How a language sets its charts: the font list, and the d3 locale of numbers and dates."""
+
+    font: str = FONT
+    locale: str | None = None  # e.g. "zh-CN"; None keeps Vega's default (en-US)
+
+    @classmethod
+    def from_catalogue(cls, strings: dict[str, Any]) -> Typesetting:
+        chart = strings.get("chart") or {}
+        return cls(chart.get("font", FONT), chart.get("locale"))
+
+    def apply(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The spec set in this language's font and number and date formats."""
+        config = dict(spec.get("config", {}))
+        config["font"] = self.font
+        if self.locale:
+            name: Any = self.locale  # one of the d3 locales vl-convert ships (it says which, if not)
+            config["locale"] = {
+                "number": vl_convert.get_format_locale(name),
+                "time": vl_convert.get_time_format_locale(name),
+            }
+        return {**spec, "config": config}
+
+
+class GlyphMissing(ValueError):
+    """A chart text has a character the shipped font does not hold."""
+
+
+def shipped_characters() -> set[int]:
+    """Code points the shipped font covers (read once)."""
+    if not hasattr(shipped_characters, "cache"):
+        from fontTools.ttLib import TTFont
+
+        covered: set[int] = set()
+        for path in sorted(FONTS.glob("*.ttf")):
+            with TTFont(path, lazy=True) as font:
+                covered |= set(font.getBestCmap())
+        shipped_characters.cache = covered  # type: ignore[attr-defined]
+    return shipped_characters.cache  # type: ignore[attr-defined]
+
+
+def check_glyphs(name: str, spec: dict[str, Any], typesetting: Typesetting) -> None:
+    """Refuse a chart whose text the shipped font cannot draw: a system font would step in."""
+    if not typesetting.font.strip("'\" ").startswith(SHIPPED_FAMILY):
+        return
+    text = json.dumps(spec, ensure_ascii=False)
+    missing = sorted({c for c in text if ord(c) > 0x7F and ord(c) not in shipped_characters()})
+    if missing:
+        raise GlyphMissing(
+            f"chart {name}: the font {SHIPPED_FAMILY} has no glyph for {''.join(missing)}; "
+            "reword the text, or add the characters in builder/assets/fonts/make_fonts.py"
+        )
 
 
 @dataclass(frozen=True)
@@ -145,13 +205,16 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.round(4)
 
 
-def spec_json(chart: Chart) -> str:
-    return json.dumps(chart.chart.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def spec_json(chart: Chart, typesetting: Typesetting | None = None) -> str:
+    spec = (typesetting or Typesetting()).apply(chart.chart.to_dict())
+    return json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(chart: Chart, cache_dir: Path | None = None) -> RenderedChart:
+def render(chart: Chart, cache_dir: Path | None = None, typesetting: Typesetting | None = None) -> RenderedChart:
     """Render a chart to SVG, PNG and compiled Vega, reusing a cached render of the same spec."""
-    spec = spec_json(chart)
+    typesetting = typesetting or Typesetting()
+    spec = spec_json(chart, typesetting)
+    check_glyphs(chart.name, json.loads(spec), typesetting)
     key = hashlib.sha256(f"{RENDERER_VERSION}\n{spec}".encode()).hexdigest()
     paths = {suffix: cache_dir / f"{key}{suffix}" for suffix in (".svg", ".png", ".vg.json")} if cache_dir else {}
     if paths and all(p.is_file() for p in paths.values()):

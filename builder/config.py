@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from builder.editions import DEFAULT_LANGUAGE
 from builder.study import Study, load_study
 
 PLUGIN_NAME = "report-builder"
@@ -32,7 +33,7 @@ class ReportConfig:
     config_file: Path
     study_spec: str
     package: Path
-    strings: Path
+    strings_pattern: str  # the strings catalogue's path; {language} stands for the language code
 
     @property
     def root(self) -> Path:
@@ -42,11 +43,15 @@ class ReportConfig:
     def cache_dir(self) -> Path:
         return self.root / CACHE_FOLDER
 
+    def strings(self, language: str = DEFAULT_LANGUAGE) -> Path:
+        """The strings catalogue of one language."""
+        return (self.root / self.strings_pattern.replace("{language}", language)).resolve()
+
     def with_package(self, package: Path | None) -> ReportConfig:
         """The same report built from another package (another survey round, a release)."""
         if package is None:
             return self
-        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings)
+        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings_pattern)
 
     def study(self) -> Study:
         return load_study(self.study_spec, self.root)
@@ -101,7 +106,7 @@ def report_config(config_file: Path, options: dict[str, Any]) -> ReportConfig:
         config_file=config_file,
         study_spec=str(options["study"]),
         package=(root / options.get("package", "datapackage/datapackage.json")).resolve(),
-        strings=(root / options.get("strings", "site_src/_strings/en.yml")).resolve(),
+        strings_pattern=str(options.get("strings", "site_src/_strings/{language}.yml")),
     )
 
 

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from builder.datatext import DataTranslations, Quotation, ReportPlace
 from builder.figures import Figure, Key, Summary
 from builder.formatting import Formatter, unwrap
 from builder.lineage import ILLUSTRATIVE, PRINTED_CONTEXT, PRINTED_DIFFERS, Lineage, LineageIndex
@@ -70,9 +71,10 @@ class HtmlFormatter(Formatter):
         base: str,
         release: str = "",
         illustrative_allowed: bool = False,
+        translations: DataTranslations | None = None,
     ) -> None:
-        super().__init__(catalogue)
-        self.plain = Formatter(catalogue)  # the text of each format; this class adds the markup
+        super().__init__(catalogue, translations)
+        self.plain = Formatter(catalogue, self.cell)  # the text of each format; this class adds the markup
         self.lineages = lineages
         self.base = base  # from the page's URL to the site root
         # In a chart's caption and table that carry the illustrative notice, every cell may be.
@@ -95,11 +97,11 @@ class HtmlFormatter(Formatter):
         files = self.join([self.paths.get(r, r) for r in lineage.resources])
         template = self.notes.get(lineage.kind, "")
         return str(template).format(
-            location=row.location if row else "",
+            location=self.location(row.location) if row else "",
             printed_as=row.printed_as if row else "",
             value=shown,
             files=files,
-            release=self.release,
+            release=str(self.notes.get("release", "")).format(version=self.release) if self.release else "",
         )
 
     def href(self, lineage: Lineage) -> str:
@@ -109,7 +111,11 @@ class HtmlFormatter(Formatter):
             return f"{self.base}data/#resource-{lineage.resources[0].replace('_', '-')}"
         return f"{self.base}audit/"
 
-    def figure_html(self, figure: Figure, shown: str, as_printed: bool = False, beside: bool = True) -> Markup:
+    def figure_html(
+        self, figure: Figure, shown: str, as_printed: bool = False, beside: bool = True, mark: bool = True
+    ) -> Markup:
+        """A figure as a traced <data> in a link to its source; `mark=False`: the caller places
+        the illustrative mark itself (after a counted noun, say)."""
         lineage = self.lineage(figure)
         raw = machine_value(figure.value)
         if lineage is None:
@@ -121,29 +127,35 @@ class HtmlFormatter(Formatter):
                 "drop it, or show it marked: |illustrative"
             )
         row = lineage.printed
-        label = shown
+        label = text(shown)
         if row is not None and as_printed:
-            label = row.printed_as
+            label = self.quote(row.printed_as)
         elif (
             beside
             and row is not None
             and lineage.kind != PRINTED_CONTEXT
             and (lineage.kind == PRINTED_DIFFERS or row.comparison in WORDED)
         ):
-            label = str(self.notes.get("beside", "{value} (the report: {printed_as})")).format(
-                value=shown, printed_as=row.printed_as
+            label = escape(self.notes.get("beside", "{value} (the report: {printed_as})")).format(
+                value=text(shown), printed_as=self.quote(row.printed_as)
             )
-        mark = ""
-        if lineage.kind == ILLUSTRATIVE and not quiet:
-            mark = f' <span class="fig-mark">{text(self.notes.get("mark", ILLUSTRATIVE))}</span>'
+        shown_mark = self.mark(figure) if mark else ""
         return Markup(
             f'<a class="fig fig-{lineage.kind}" href="{escape(self.href(lineage))}">'
             f'<data value="{escape(raw)}" data-figure="{escape(figure.key)}" data-lineage="{lineage.kind}">'
-            f"{text(label)}</data>{mark}"
-            f'<span class="fig-note"> ({text(self.note(lineage, shown))})</span></a>'
+            f"{label}</data>{shown_mark}"
+            f'<span class="fig-note" data-search-exclude>{text(self.aside(self.note(lineage, shown)))}</span></a>'
         )
 
-    def present(self, value: Any, shown: str, beside: bool = True) -> Markup:
+    def mark(self, value: Any) -> str:
+        """The visible mark of an illustrative figure ("(illustrative)"); nothing for any other value."""
+        lineage = self.lineage(value) if isinstance(value, Figure) else None
+        if lineage is None or lineage.kind != ILLUSTRATIVE or self.illustrative_allowed:
+            return ""
+        space = self.punctuation["space"]
+        return f'{space}<span class="fig-mark">{text(self.notes.get("mark", ILLUSTRATIVE))}</span>'
+
+    def present(self, value: Any, shown: str, beside: bool = True, mark: bool = True) -> Markup:
         """A formatted value, as HTML: a traced figure, or a plain number in <data>.
 
         `beside=False`: the sentence gives the report's wording itself, so it is not repeated.
@@ -151,7 +163,7 @@ class HtmlFormatter(Formatter):
         if isinstance(value, Figure) and value.value is None:
             return text("–")  # not measured (a week without a survey), not zero
         if isinstance(value, Figure):
-            return self.figure_html(value, shown, beside=beside)
+            return self.figure_html(value, shown, beside=beside, mark=mark)
         if value is None:
             return text(shown)
         return Markup(f'<data value="{escape(machine_value(value))}">{text(shown)}</data>')
@@ -187,7 +199,7 @@ class HtmlFormatter(Formatter):
         a figure the report did not print, in its own format."""
         if not self.is_printed(figure):
             return self.by_format(figure)
-        return self.figure_html(figure, self.plain.number(unwrap(figure)), as_printed=True)
+        return self.figure_html(figure, self.plain.by_format(figure), as_printed=True)
 
     def is_printed(self, figure: Any) -> bool:
         """Whether the report printed this figure (a Jinja test: `x is printed`)."""
@@ -196,7 +208,8 @@ class HtmlFormatter(Formatter):
 
     def count(self, n: Any, noun: str) -> str:
         before, _, after = self.plain.count_text(n, noun)
-        return Markup(f"{text(before)}{self.present(n, self.plain.number(unwrap(n)))}{text(after)}")
+        counted = self.present(n, self.plain.number(unwrap(n)), mark=False)
+        return Markup(f"{text(before)}{counted}{text(after)}{self.mark(n)}")  # "4 adverts (illustrative)"
 
     def day(self, day: dt.date) -> str:
         return Markup(f'<time datetime="{day.isoformat()}">{text(self.plain.day(day))}</time>')
@@ -220,21 +233,23 @@ class HtmlFormatter(Formatter):
             return self.present(value, self.plain.number(value, 0 if float(value).is_integer() else 1))
         if isinstance(value, dt.date):
             return self.day(value)
-        return text(value)
+        if isinstance(value, Quotation):
+            return self.quote(value)
+        if isinstance(value, ReportPlace):
+            return text(self.location(value))
+        return self.cell_html(value)
 
-    def by_format(self, figure: Figure) -> str:
-        formats: dict[str, Callable[[Any], str]] = {
-            "integer": self.number,
-            "decimal0": self.number,
-            "decimal1": lambda f: self.number(f, 1),
-            "percent": self.percent,
-            "percent1": lambda f: self.percent(f, 1),
-            "mean_sd": self.mean_sd,
-            "mean_sd_n": self.mean_sd_n,
-            "study_week": self.study_week,
-            "year": self.year,
-        }
-        return formats.get(figure.format, self.number)(figure)
+    def quote(self, words: str) -> Markup:
+        """The report's own words: in another edition, marked as the report's language."""
+        if self.cell.translating:
+            return Markup(f'<span lang="{escape(self.cell.source_language)}">{text(words)}</span>')
+        return text(words)
+
+    def cell_html(self, value: Any) -> Markup:
+        """Text from the package in this edition's language; untranslated, marked with its own."""
+        if self.cell.untranslated(value):
+            return Markup(f'<span lang="{escape(self.cell.source_language)}">{text(self.cell(value))}</span>')
+        return text(self.cell(value))
 
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -246,8 +261,11 @@ class HtmlFormatter(Formatter):
             "url": lambda value: Markup(quote(str(value), safe="/#.-:")),
             "text": text,
             # Text copied from the package as written (descriptions, notes): its digits are words.
-            "verbatim": lambda value: Markup(f'<span class="verbatim">{text(value)}</span>'),
+            "verbatim": lambda value: Markup(f'<span class="verbatim">{self.cell_html(value)}</span>'),
             "version": lambda value: Markup(f'<data value="{escape(value)}">{text(value)}</data>'),
+            # A title, a citation or the report's words, kept in the package's language (marked so
+            # in another edition, for browsers, search engines and screen readers).
+            "original": self.quote,
             "value": lambda value: Markup(escape(machine_value(value))),
         }
 

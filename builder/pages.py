@@ -19,60 +19,15 @@ from markupsafe import Markup, escape
 
 from builder.audit import AuditRow
 from builder.charts import Chart, RenderedChart
+from builder.datatext import DataTranslations
 from builder.figures import Figure, FigureSet
 from builder.formatting import Formatter
 from builder.lineage import ILLUSTRATIVE, LineageIndex, audit_anchor
 from builder.markup import HtmlFormatter, UnmarkedIllustrative, marked, text
+from builder.packageinfo import PackageInfo
 from builder.problems import ErrorCatalogue
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    title: str
-    type: str
-    unit: str | None
-    constraints: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    title: str
-    description: str
-    provenance: str
-    path: str
-    rows: int
-    primary_key: list[str]
-    fields: list[Field]
-
-
-@dataclass(frozen=True)
-class Download:
-    name: str
-    url: str  # from the site root
-
-
-@dataclass(frozen=True)
-class PackageInfo:
-    name: str
-    title: str
-    version: str
-    created: str
-    licence: str
-    licence_url: str
-    citation: str
-    disclosure: str
-    source: dict[str, Any]
-    resources: list[Resource]
-    download_dir: str  # site path of this version's files
-    script: Download | None = None  # the script that generated reconstructed records, if published
-    reconstructed: bool = False  # some resource holds reconstructed records
-    references: tuple[str, ...] = ()  # the works the report cites, as the descriptor lists them
-    repository: str = ""  # where the code lives (the descriptor's homepage), if given
 
 
 @dataclass(frozen=True)
@@ -120,80 +75,34 @@ class SiteContext:
     presented: ReleaseInfo | None  # the release whose data this site shows, if any
 
 
-def describe_constraints(field: dict[str, Any]) -> str:
-    parts = []
-    for name, value in sorted(field.get("constraints", {}).items()):
-        if name == "required":
-            parts.append("required" if value else "optional")
-        elif name == "enum":
-            parts.append("one of " + ", ".join(str(v) for v in value))
-        else:
-            parts.append(f"{name} {value}")
-    return "; ".join(parts)
-
-
-def package_info(
-    descriptor: dict[str, Any], rows: dict[str, int], download_dir: str, script: Download | None = None
-) -> PackageInfo:
-    """Describe the package for the Data and About pages, from its descriptor alone."""
-    resources = [
-        Resource(
-            name=r["name"],
-            title=r.get("title", r["name"]),
-            description=r.get("description", ""),
-            provenance=r.get("provenance", ""),
-            path=r["path"],
-            rows=rows.get(r["name"], 0),
-            primary_key=list(r["schema"].get("primaryKey", [])),
-            fields=[
-                Field(
-                    f["name"],
-                    f.get("title", f["name"]),
-                    f["type"],
-                    f.get("unit"),
-                    describe_constraints(f),
-                    f.get("description", ""),
-                )
-                for f in r["schema"]["fields"]
-            ],
-        )
-        for r in descriptor["resources"]
-    ]
-    licence = descriptor["licenses"][0]
-    source = descriptor["sources"][0]
-    return PackageInfo(
-        name=descriptor["name"],
-        title=descriptor["title"],
-        version=descriptor["version"],
-        created=descriptor.get("created", ""),
-        licence=licence.get("title", licence["name"]),
-        licence_url=licence.get("path", ""),
-        citation=source.get("citation", source["title"]),
-        disclosure=(descriptor.get("reconstruction") or {}).get("disclosure", ""),
-        source=source,
-        resources=resources,
-        download_dir=download_dir,
-        script=script,
-        repository=str(descriptor.get("homepage", "")),
-        reconstructed=any(r.provenance == "reconstructed" for r in resources),
-        references=tuple(str(r) for r in descriptor.get("references") or []),
-    )
-
-
 class PageError(Exception):
     """A page template that cannot be rendered: names the page and, where known, the line."""
 
 
 def text_renderer(formatter: Formatter) -> Any:
     """Return a function rendering catalogue strings as plain text (for attributes and charts)."""
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, finalize=formatter.text_value)
     env.filters.update(formatter.filters())
     env.filters.update({"illustrative": marked, "as_printed": formatter.number, "year": str})
+    translating_text_filters(env, formatter)
 
     def render_text(template: str, **values: Any) -> str:
         return " ".join(env.from_string(template).render(**values).split())
 
     return render_text
+
+
+# Jinja's text filters turn a value into a plain string; given a cell of the package, they
+# first take its text in the edition's language, so that `{{ step.name|lower }}` is translated.
+TEXT_FILTERS = ("capitalize", "lower", "upper", "title", "trim", "center")
+
+
+def translating_text_filters(env: jinja2.Environment, formatter: Formatter) -> None:
+    for name in TEXT_FILTERS:
+        builtin = env.filters[name]
+        env.filters[name] = lambda value, *args, _builtin=builtin, **kwargs: _builtin(
+            formatter.text_value(value), *args, **kwargs
+        )
 
 
 def html_environment(formatter: HtmlFormatter, check: Any) -> jinja2.Environment:
@@ -202,6 +111,7 @@ def html_environment(formatter: HtmlFormatter, check: Any) -> jinja2.Environment
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=formatter.default
     )
     env.filters.update(formatter.filters())
+    translating_text_filters(env, formatter)
     env.tests["printed"] = formatter.is_printed
     env.globals["check"] = check
     return env
@@ -210,16 +120,26 @@ def html_environment(formatter: HtmlFormatter, check: Any) -> jinja2.Environment
 class PageRenderer:
     """Render page templates with the site's filters, the findings and the chart macro."""
 
-    def __init__(self, context: SiteContext) -> None:
+    def __init__(self, context: SiteContext, prefix: str = "", translations: DataTranslations | None = None) -> None:
+        """`prefix`: where this edition's pages and charts live ("zh/"); shared files are at the root."""
         self.context = context
-        self.format = Formatter(context.strings)
+        self.prefix = prefix
+        self.translations = translations or DataTranslations(context.strings)
+        self.format = Formatter(context.strings, self.translations)
         self.text = text_renderer(self.format)
         self.page_has_charts = False
         self.page_name = "page"
 
     def formatter(self, base: str, illustrative_allowed: bool = False) -> HtmlFormatter:
         release = self.context.presented.version if self.context.presented else ""
-        html = HtmlFormatter(self.context.strings, self.context.lineages, base, release, illustrative_allowed)
+        html = HtmlFormatter(
+            self.context.strings,
+            self.context.lineages,
+            base + self.prefix,
+            release,
+            illustrative_allowed,
+            self.translations,
+        )
         html.paths = {r.name: r.path for r in self.context.package.resources}
         return html
 
@@ -277,16 +197,16 @@ class PageRenderer:
         """The short reconstruction notice of a findings page (nothing, if no record is reconstructed)."""
         if not self.context.package.reconstructed:
             return Markup("")
-        s = self.context.strings
+        s, p = self.context.strings, self.format.punctuation
         return Markup(
-            f'!!! info "{text(s["notice_title"])}"\n    {text(s["notice"])} '
-            f"[{text(s['notice_link'])}]({base}about.md#how-the-data-were-made).\n"
+            f'!!! info "{text(s["notice_title"])}"\n    {text(s["notice"])}{text(p["space"])}'
+            f"[{text(s['notice_link'])}]({base}about.md#how-the-data-were-made){text(p['full_stop'])}\n"
         )
 
     def cite(self, section: str = "") -> Markup:
         """A citation of the report, optionally of one section: <cite>Guan & Xu 2015, Results 1.2</cite>."""
         citation = self.context.citation
-        where = f", {section}" if section else ""
+        where = f"{self.format.punctuation['comma']}{self.format.location(section)}" if section else ""
         return Markup(f"<cite>{text(citation['authors'])} {citation['source']['year']}{text(where)}</cite>")
 
     def lineage_kinds(self, chart: Chart) -> set[str]:
@@ -319,7 +239,7 @@ class PageRenderer:
         alt = self.text(texts["alt"], **chart.alt_context)
         size = SVG_SIZE.search(rendered.svg)
         dims = f' width="{round(float(size["w"]))}" height="{round(float(size["h"]))}"' if size else ""
-        href = f"{base}charts/{name}"
+        href = f"{base}{self.prefix}charts/{name}"
         downloads = " · ".join(
             f'<a href="{href}{suffix}" download>{escape(figure[key])}</a>'
             for suffix, key in (
@@ -340,9 +260,10 @@ class PageRenderer:
         return Markup(
             f'<figure class="chart" id="chart-{name}" data-vega="{href}.vg.json">'
             f'<img class="chart-image" src="{href}.svg" alt="{escape(alt)}"{dims} loading="lazy">'
-            f"<figcaption>{notice}<p><strong>{escape(texts['title'])}.</strong> {self.caption(chart, texts['alt'], base, illustrative)}</p>"
-            f'<details class="chart-data"><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts, base, illustrative)}</details>'
-            f'<p class="chart-downloads">{escape(figure["downloads"])}: {downloads}</p>'
+            f"<figcaption>{notice}<p><strong>{escape(self.format.sentence(texts['title']))}</strong>"
+            f"{escape(self.format.punctuation['space'])}{self.caption(chart, texts['alt'], base, illustrative)}</p>"
+            f'<details class="chart-data" data-search-exclude><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts, base, illustrative)}</details>'
+            f'<p class="chart-downloads" data-search-exclude>{escape(self.format.labelled(figure["downloads"], ""))}{downloads}</p>'
             f"</figcaption></figure>{script}"
         )
 
@@ -368,7 +289,7 @@ class PageRenderer:
             return str(html.number(value))
         if isinstance(value, dt.date):
             return str(html.day(value))
-        return str(text(value))
+        return str(html.cell_html(value))
 
 
 class ClaimFailed(AssertionError):

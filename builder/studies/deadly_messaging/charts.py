@@ -65,9 +65,9 @@ def weekly_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         by_week: dict[int, list[str]] = {}
         for event in in_period:
             by_week.setdefault(event.week or 0, []).append(
-                f"{fmt.month_day(event.date)}: {fmt.label(event.kind, 'event_kind')}"
+                fmt.labelled(fmt.month_day(event.date), fmt.label(event.kind, "event_kind"))
             )
-        marks = pd.DataFrame([{"week": w, "label": "; ".join(labels)} for w, labels in sorted(by_week.items())])
+        marks = pd.DataFrame([{"week": w, "label": fmt.separated(labels)} for w, labels in sorted(by_week.items())])
         rules = alt.Chart(marks).mark_rule(color=INK, strokeDash=[4, 3]).encode(x=x)
         notes = (
             alt.Chart(marks)
@@ -281,8 +281,8 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
             {
                 "date": e.date.isoformat(),
                 "kind": fmt.label(e.kind, "event_kind"),
-                "actor": e.actor,
-                "description": e.description,
+                "actor": fmt.cell(e.actor),
+                "description": fmt.cell(e.description),
             }
             for e in f.events
         ]
@@ -298,23 +298,30 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         )
     )
     start, end = f.study.period_start.isoformat(), f.study.period_end.isoformat()
-    period = (
-        alt.Chart(pd.DataFrame([{"start": start, "end": end}]))
-        .mark_rect(color=BLUE, opacity=0.15)
-        .encode(x="start:T", x2="end:T")
+    band = alt.Chart(pd.DataFrame([{"start": start, "end": end, "label": texts["period"]}]))
+    period = band.mark_rect(color=BLUE, opacity=0.15).encode(x="start:T", x2="end:T")
+    period_label = band.mark_text(align="right", baseline="top", dx=-4, dy=2, fontSize=11, color=BLUE).encode(
+        x="start:T", y=alt.value(0), text="label:N"
     )
-    chart = alt.layer(period, points).properties(width=WIDTH - 120, height=36 * len(kinds))
+    chart = alt.layer(period, period_label, points).properties(width=WIDTH - 120, height=36 * len(kinds))
     rows = [{"date": e.date, "label": fmt.label(e.kind, "event_kind")} for e in f.events]
     table = [
-        {"date": e.date, "kind": fmt.label(e.kind, "event_kind"), "actor": e.actor, "description": e.description}
+        {
+            "date": e.date,
+            "kind": fmt.label(e.kind, "event_kind"),
+            "actor": fmt.cell(e.actor),
+            "description": fmt.cell(e.description),
+        }
         for e in f.events
     ]
     context = {"rows": rows, "first": rows[0], "last": rows[-1]}
     return Chart("events", finish(chart, texts, source), data, context, rows=table)
 
 
-def steps_chart(name: str, steps: list[Any], texts: dict[str, Any], source: str) -> Chart:
-    data = pd.DataFrame([{"step": s.step, "name": s.name, "description": s.description} for s in steps])
+def steps_chart(name: str, steps: list[Any], texts: dict[str, Any], fmt: Any, source: str) -> Chart:
+    data = pd.DataFrame(
+        [{"step": s.step, "name": fmt.cell(s.name), "description": fmt.cell(s.description)} for s in steps]
+    )
     band = 132
     x = alt.X("step:O", axis=None, scale=alt.Scale(paddingInner=0.3, paddingOuter=0.05))
     boxes = (
@@ -376,6 +383,6 @@ def build_charts(fig: FigureSet, views: Mapping[str, Any], kit: ChartKit) -> lis
         ),
         prices_chart(f, texts["prices"], fmt, kit.source_for(p.stats for p in f.prices.by_type)),
         events_chart(f, texts["events"], fmt, printed),
-        steps_chart("flow", f.flow, texts["flow"], printed),
-        steps_chart("chain", f.chain, texts["chain"], printed),
+        steps_chart("flow", f.flow, texts["flow"], fmt, printed),
+        steps_chart("chain", f.chain, texts["chain"], fmt, printed),
     ]

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+from builder.datatext import CellText
 from builder.figures import Figure, FigureSet
 from builder.studies.deadly_messaging.aggregates import Aggregates, Event, Step
 from builder.studies.deadly_messaging.findings import (
@@ -241,7 +242,14 @@ def event_views(fig: FigureSet, agg: Aggregates) -> list[EventView]:
 
 def steps(agg: Aggregates, process: str) -> list[Step]:
     table = agg.steps[agg.steps["process"] == process].sort_values("step")
-    return [Step(int(r["step"]), r["name"], r["description"]) for _, r in table.iterrows()]
+    return [
+        Step(
+            int(r["step"]),
+            CellText(r["name"], "transaction_steps", f"{process}/{r['step']}", "name"),
+            CellText(r["description"], "transaction_steps", f"{process}/{r['step']}", "description"),
+        )
+        for _, r in table.iterrows()
+    ]
 
 
 def category_shares(fig: FigureSet, codes: tuple[str, ...]) -> list[Share]:
