@@ -110,7 +110,7 @@ def test_every_printed_number_on_a_findings_page_links_to_its_audit_row(real_sit
 def test_numbers_say_where_they_come_from(real_site):
     html = (real_site / "findings" / "volume" / "index.html").read_text(encoding="utf-8")
     adverts = re.search(
-        r'data-figure="total\(measure=adverts\)" data-lineage="printed">([^<]+)</data>.*?<span class="fig-note">([^<]+)</span>',
+        r'data-figure="total\(measure=adverts\)" data-lineage="printed">([^<]+)</data>.*?<span class="fig-note"[^>]*>([^<]+)</span>',
         html,
     )
     assert adverts and "printed in the report, Results 1" in adverts.group(2)
@@ -175,7 +175,7 @@ def declare(package: Path, provenance: dict[str, str]) -> None:
 def test_observed_and_reconstructed_records_are_told_apart(package_copy, tmp_path):
     # Observed adverts, surveys and traders; prices still reconstructed, as the real package has them.
     declare(package_copy, {"surveys": "observed", "traders": "observed", "adverts": "observed"})
-    site = build_site(site_dir=tmp_path / "site", package=package_copy)
+    site = build_site(site_dir=tmp_path / "site", package=package_copy, languages=["en"])
     lineages = {key: lineage for _, key, lineage in figure_links(site, "findings/volume")}
     assert lineages["total(measure=adverts)"] == "printed"
     assert lineages["week_total(measure=adverts, week=7, kind=regular)"] == "observed"
@@ -200,7 +200,7 @@ def shaped_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sites = {}
     for name, shape in shapes.items():
         package = write_package(root / name, traders=20, seed=11, **shape)
-        sites[name] = build_site(site_dir=root / f"{name}-site", package=package)
+        sites[name] = build_site(site_dir=root / f"{name}-site", package=package, languages=["en"])
     return sites
 
 
