@@ -61,7 +61,7 @@ def analyse_afresh(descriptor_path: Path, study: Study) -> Analysis:
     figures = FigureSet(study.figures, aggregates)
     rows: list[AuditRow] = []
     if study.printed_figures:
-        rows = audit(package.table(study.printed_figures), figures)
+        rows = audit(package.table(study.printed_figures), figures, study.printed_figures)
         problems = contradictions(rows, package.resource(study.printed_figures)["path"])
         if problems:
             raise PackageError(sorted(problems, key=Problem.sort_key))

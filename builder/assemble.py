@@ -8,22 +8,29 @@ leaves the previous site untouched. Nothing here depends on MkDocs: the site ada
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+import jinja2
+from markupsafe import Markup, escape
 
 from builder.analysis import Analysis, analyse
-from builder.catalogue import load_catalogue
+from builder.catalogue import load_catalogue, missing_keys
 from builder.changes import compare
-from builder.charts import ChartKit, RenderedChart, enhancement_bundle, render
-from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation
+from builder.charts import ChartKit, RenderedChart, Typesetting, enhancement_bundle, render
+from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation, report_citation
 from builder.config import ReportConfig
+from builder.datatext import DataTranslations, cells_in
+from builder.editions import Edition
+from builder.figures import Figure
 from builder.formatting import Formatter
+from builder.lineage import LineageIndex
 from builder.load import Package
-from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, package_info, text_renderer
-from builder.printed import FIGURE_ID, VALUE
+from builder.markup import printed_figure
+from builder.packageinfo import Download, package_info
+from builder.pages import PageRenderer, ReleaseFile, ReleaseInfo, SiteContext, text_renderer
+from builder.printed import FIGURE_ID, UNIT, VALUE
 from builder.privacy import page_problems
 from builder.problems import PackageError, Problem
 from builder.progress import Progress, Silent
@@ -41,8 +48,12 @@ class Assembly:
     renderer: PageRenderer
     files: dict[str, bytes]
     build_epoch: int
+    footer: str = ""  # HTML for the site's footer: credit and the reconstruction notice
     charts: int = 0
     releases: int = 0
+    # What this edition's catalogue lacks, as found before the pages; the renderer's
+    # `translations.gaps()` adds what the pages showed.
+    gaps: list[str] = field(default_factory=list)
 
 
 def build_epoch(descriptor: dict[str, object]) -> int:
@@ -59,8 +70,38 @@ def package_files(package: Package, download_dir: str) -> dict[str, bytes]:
     return files
 
 
+def reconstruction_script(package: Package) -> tuple[Download | None, dict[str, bytes]]:
+    """The script that generated the reconstructed records, offered for download beside the data."""
+    script = (package.descriptor.get("reconstruction") or {}).get("script")
+    if not isinstance(script, str) or Path(script).is_absolute() or ".." in Path(script).parts:
+        return None, {}
+    path = package.root / script
+    if not path.is_file() or path.is_symlink():
+        return None, {}
+    url = f"downloads/{Path(script).name}"
+    return Download(Path(script).name, url), {url: path.read_bytes()}
+
+
+def release_notes(folder: Path, version: str, edition: Edition) -> Markup | None:
+    """A release's notes, written by maintainers in Markdown: formatting kept, raw HTML shown as text.
+
+    An edition reads VERSION.LANG.md if there is one, else the notes as written (VERSION.md),
+    marked with their language so that browsers and screen readers read them as such.
+    """
+    translated = folder / f"{version}.{edition.language}.md"
+    if edition.language != edition.source_language and translated.is_file():
+        path, lang = translated, ""
+    else:
+        path = folder / f"{version}.md"
+        lang = "" if edition.language == edition.source_language else f' lang="{escape(edition.source_language)}"'
+    if not path.is_file():
+        return None
+    notes = escape(read_bytes(path).decode("utf-8"))
+    return Markup(f'<div class="verbatim"{lang} markdown="1">\n\n{notes}\n\n</div>')
+
+
 def release_pages(
-    package_path: Path, releases: list[Release], study: Study
+    package_path: Path, releases: list[Release], study: Study, edition: Edition
 ) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
     """Describe every release for the Data pages, and the files served at /releases/VERSION/."""
     infos, files = [], {}
@@ -69,14 +110,14 @@ def release_pages(
         folder = f"releases/{release.version}/"
         frozen = sorted(p for p in release.path.rglob("*") if p.is_file())
         entries = []
+        reconstructed = {r["path"] for r in release.descriptor["resources"] if r.get("provenance") == "reconstructed"}
         for path in frozen:
             data = path.read_bytes()
             name = path.relative_to(release.path).as_posix()
             files[folder + name] = data
-            entries.append(ReleaseFile(name, folder + name, len(data), sha256(data)))
+            entries.append(ReleaseFile(name, folder + name, len(data), sha256(data), name in reconstructed))
         archive = release_zip(release)
         files[folder + release.zip_name] = archive
-        notes_path = notes_dir(package_path) / f"{release.version}.md"
         downloads = [{"format": "application/zip", "url": folder + release.zip_name}] + [
             {"format": "text/csv", "url": folder + r["path"]} for r in release.descriptor["resources"]
         ]
@@ -84,12 +125,12 @@ def release_pages(
         infos.append(
             ReleaseInfo(
                 version=release.version,
-                created=release.created[:10],
+                created=dt.date.fromisoformat(release.created[:10]),
                 folder_url=folder,
                 zip=ReleaseFile(release.zip_name, folder + release.zip_name, len(archive), sha256(archive)),
                 files=entries,
                 changes=compare(old, release.path / "datapackage.json", study),
-                notes=read_bytes(notes_path).decode("utf-8") if notes_path.is_file() else None,
+                notes=release_notes(notes_dir(package_path), release.version, edition),
                 cite_text=plain_citation(release.descriptor),
                 cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
                 jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads)),
@@ -127,82 +168,141 @@ def without_checksums(descriptor: dict[str, Any]) -> dict[str, Any]:
     return {**descriptor, "resources": resources}
 
 
-def printed_values(analysis: Analysis) -> dict[str, float]:
+def printed_values(analysis: Analysis) -> dict[str, Figure]:
     """The report's printed figures by id, as printed (for facts the records cannot recompute)."""
     name = analysis.study.printed_figures
     if name is None:
         return {}
     table = analysis.package.table(name)
-    return dict(zip(table[FIGURE_ID], table[VALUE].astype(float)))
+    return {i: printed_figure(i, v, u) for i, v, u in zip(table[FIGURE_ID], table[VALUE].astype(float), table[UNIT])}
 
 
-def chart_files(rendered: dict[str, RenderedChart]) -> dict[str, bytes]:
+def lineage_index(analysis: Analysis) -> LineageIndex:
+    provenance = {r["name"]: r.get("provenance", "") for r in analysis.package.descriptor["resources"]}
+    return LineageIndex(analysis.figures, analysis.audit, provenance)
+
+
+def chart_files(rendered: dict[str, RenderedChart], prefix: str = "") -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, output in sorted(rendered.items()):
-        files[f"charts/{name}.svg"] = output.svg.encode("utf-8")
-        files[f"charts/{name}.png"] = output.png
-        files[f"charts/{name}.vl.json"] = output.spec_json.encode("utf-8")
-        files[f"charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
-        files[f"charts/{name}.csv"] = output.csv.encode("utf-8")
+        files[f"{prefix}charts/{name}.svg"] = output.svg.encode("utf-8")
+        files[f"{prefix}charts/{name}.png"] = output.png
+        files[f"{prefix}charts/{name}.vl.json"] = output.spec_json.encode("utf-8")
+        files[f"{prefix}charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
+        files[f"{prefix}charts/{name}.csv"] = output.csv.encode("utf-8")
     return files
 
 
 def site_text_problems(config: ReportConfig) -> list[Problem]:
-    """Personal data in the pages' own text and the strings catalogue."""
-    return [] if config.docs_dir is None else page_problems(config.docs_dir, config.strings)
+    """Personal data in the pages' own text and the strings catalogues of every language."""
+    return [] if config.docs_dir is None else page_problems(config.docs_dir, config.catalogues())
 
 
-def assemble(config: ReportConfig, study: Study, progress: Progress | None = None) -> Assembly:
-    """Compute everything the site shows from the configured package."""
+def assemble(
+    config: ReportConfig, study: Study, progress: Progress | None = None, edition: Edition | None = None
+) -> Assembly:
+    """Compute everything one edition of the site shows from the configured package."""
+    edition = edition or Edition()
     progress = progress or Silent()
-    progress.stage("validating the package")
+    shown = f" ({edition.language} edition)" if edition.prefix else ""
+    progress.stage("validating the package" + shown)
     progress.count("pages", 0)
     analysis = analyse(config.package, study)
     altered = verify_all(config.package) + site_text_problems(config)
     if altered:
         raise PackageError(altered)
     releases = list_releases(config.package)
-    progress.stage("computing the findings")
-    strings = load_catalogue(config.strings)
-    formatter = Formatter(strings)
+    progress.stage("computing the findings" + shown)
+    strings = load_catalogue(config.strings(edition.language))
+    source_strings = (
+        strings
+        if edition.language == edition.source_language
+        else load_catalogue(config.strings(edition.source_language))
+    )
+    translations = DataTranslations(strings, edition.source_language, source_strings["format"]["months"])
+    formatter = Formatter(strings, translations)
     views = study.views(analysis.figures)
-    kit = ChartKit(strings, formatter, text_renderer(formatter))
+    package = analysis.package
+    # Working files are served under their version only when they are exactly that release.
+    progress.stage("preparing releases" + shown, total=len(releases))
+    release_infos, served = release_pages(config.package, releases, study, edition)
+    progress.advance(len(releases))
+    if not edition.prefix:
+        progress.count("releases", len(releases))
+    presented = presented_release(package, releases, release_infos)
+    download_dir = working_files_dir(package, presented)
+    script, script_files = reconstruction_script(package)
+    rows = {name: package.rows(name) for name in package.names}
+    info = package_info(package.descriptor, rows, download_dir, script)
+    gaps = edition_gaps(source_strings, strings, [views, analysis.audit, info], translations)
+    lineages = lineage_index(analysis)
+    citation = report_citation(package.descriptor)
+    kit = ChartKit(strings, formatter, text_renderer(formatter), citation, lambda f: lineages.of(f).kind)
     charts = {chart.name: chart for chart in study.charts(analysis.figures, views, kit)}
-    progress.stage("rendering charts", total=len(charts))
+    progress.stage("rendering charts" + shown, total=len(charts))
     progress.count("charts", len(charts))
     rendered: dict[str, RenderedChart] = {}
     cache = config.cache_dir / "chart-cache"
+    typesetting = Typesetting.from_catalogue(strings)
     for name, chart in charts.items():
-        rendered[name] = render(chart, cache)
+        rendered[name] = render(chart, cache, typesetting)
         progress.advance()
-    files = chart_files(rendered)
+    files = chart_files(rendered, edition.prefix)
     files["assets/charts.js"] = enhancement_bundle(cache)
     if study.sheet is not None:
         files["downloads/monitoring-sheet.csv"] = template_csv(study.sheet)
         files["downloads/monitoring-sheet.xlsx"] = template_xlsx(study.sheet)
-    package = analysis.package
-    progress.stage("preparing releases", total=len(releases))
-    release_infos, served = release_pages(config.package, releases, study)
-    progress.advance(len(releases))
-    progress.count("releases", len(releases))
-    files.update(served)
-    presented = presented_release(package, releases, release_infos)
-    download_dir = working_files_dir(package, presented)
     files.update(package_files(package, download_dir))
+    files.update(script_files)
+    files.update(served)
     epoch = build_epoch(package.descriptor)
-    rows = {name: package.rows(name) for name in package.names}
     context = SiteContext(
         views=views,
         figures=analysis.figures,
+        lineages=lineages,
         printed=printed_values(analysis),
         audit=analysis.audit,
         errors=study.all_errors,
         strings=strings,
-        package=package_info(package.descriptor, rows, download_dir),
-        built=formatter.day(dt.datetime.fromtimestamp(epoch, dt.UTC).date()),
+        citation=citation,
+        package=info,
+        built=dt.datetime.fromtimestamp(epoch, dt.UTC).date(),
         charts=charts,
         rendered=rendered,
         releases=release_infos,
         presented=presented,
     )
-    return Assembly(PageRenderer(context), files, epoch, charts=len(charts), releases=len(releases))
+    footer = footer_html(strings, package.descriptor)
+    renderer = PageRenderer(context, edition.prefix, translations)
+    return Assembly(renderer, files, epoch, footer, charts=len(charts), releases=len(releases), gaps=gaps)
+
+
+def edition_gaps(
+    reference: dict[str, Any], strings: dict[str, Any], shown: list[Any], translations: DataTranslations
+) -> list[str]:
+    """The keys of the default edition's catalogue (`reference`) another edition's lacks.
+
+    Every text cell the findings, audit and data dictionary hold is looked up now, so that
+    `translations.gaps()` names them all, whether or not a page shows them yet.
+    """
+    if not translations.translating:
+        return []
+    for found in cells_in(shown):
+        translations(found)
+    return [f"no {key}" for key in missing_keys(reference, strings)]
+
+
+def footer_html(strings: dict[str, Any], descriptor: dict[str, Any]) -> str:
+    """The site's footer, from the catalogue: who to credit, and that the records are reconstructed."""
+    template = strings.get("footer")
+    if not template:
+        return ""
+    licence = descriptor["licenses"][0]
+    reconstructed = any(r.get("provenance") == "reconstructed" for r in descriptor["resources"])
+    values = {
+        **report_citation(descriptor),
+        "licence": licence.get("title", licence["name"]),
+        "reconstructed": reconstructed,
+    }
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return " ".join(env.from_string(template).render(**values).split())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from builder import printed as P
+from builder.datatext import CellText, Quotation, ReportPlace, cell
 from builder.errors import ENGINE_ERRORS
 from builder.figures import FigureError, FigureSet, Key, Summary
 from builder.problems import Problem
@@ -28,9 +29,9 @@ class AuditRow:
     """One printed figure beside its recomputation. Plain values only, no prose."""
 
     figure_id: str
-    measures: str
-    location: str
-    printed_as: str
+    measures: CellText
+    location: ReportPlace  # where the report prints it
+    printed_as: Quotation  # the report's own words, never translated
     unit: str
     comparison: str
     published: float
@@ -40,7 +41,7 @@ class AuditRow:
     recomputed_uncertainty: float | None
     recomputed_n: int | None
     status: str
-    discrepancy: str | None
+    discrepancy: CellText | None
     problem: str | None = None  # why the key could not be evaluated on this package
     key: str | None = None  # the registered figure that recomputes it, canonical
 
@@ -86,7 +87,7 @@ def judge_summary(figure: pd.Series, result: Summary) -> str:
     return max(statuses, key=order.index)
 
 
-def audit_row(figure: pd.Series, figures: FigureSet) -> AuditRow:
+def audit_row(figure: pd.Series, figures: FigureSet, resource: str) -> AuditRow:
     recomputed = uncertainty = n = None
     status, problem, key = CONTEXT, None, None
     if not pd.isna(figure[P.RECOMPUTE]):
@@ -104,9 +105,9 @@ def audit_row(figure: pd.Series, figures: FigureSet) -> AuditRow:
             status = judge_value(figure, recomputed)
     return AuditRow(
         figure_id=figure[P.FIGURE_ID],
-        measures=figure[P.MEASURES],
-        location=figure[P.LOCATION],
-        printed_as=figure[P.PRINTED_AS],
+        measures=CellText(figure[P.MEASURES], resource, figure[P.FIGURE_ID], P.MEASURES),
+        location=ReportPlace(figure[P.LOCATION]),
+        printed_as=Quotation(figure[P.PRINTED_AS]),
         unit=figure[P.UNIT],
         comparison=figure[P.COMPARISON],
         published=float(figure[P.VALUE]),
@@ -116,15 +117,15 @@ def audit_row(figure: pd.Series, figures: FigureSet) -> AuditRow:
         recomputed_uncertainty=uncertainty if uncertainty is None or not math.isnan(uncertainty) else None,
         recomputed_n=n,
         status=status,
-        discrepancy=None if pd.isna(figure[P.DISCREPANCY]) else figure[P.DISCREPANCY],
+        discrepancy=cell(figure[P.DISCREPANCY], resource, figure[P.FIGURE_ID], P.DISCREPANCY),
         problem=problem,
         key=key,
     )
 
 
-def audit(table: pd.DataFrame, figures: FigureSet) -> list[AuditRow]:
-    """Audit every printed figure, in the order of the printed-figures resource."""
-    return [audit_row(figure, figures) for _, figure in table.iterrows()]
+def audit(table: pd.DataFrame, figures: FigureSet, resource: str) -> list[AuditRow]:
+    """Audit every printed figure, in the order of the printed-figures resource (named `resource`)."""
+    return [audit_row(figure, figures, resource) for _, figure in table.iterrows()]
 
 
 def contradictions(rows: list[AuditRow], path: str) -> list[Problem]:

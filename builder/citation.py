@@ -19,6 +19,17 @@ def maintainers(descriptor: dict[str, Any]) -> str:
     return " and ".join(names) or descriptor["title"]
 
 
+def short_authors(descriptor: dict[str, Any]) -> str:
+    """The report's authors as a citation names them: Guan & Xu."""
+    authors = [c for c in descriptor.get("contributors", []) if c.get("role") == "author"]
+    return " & ".join(a.get("familyName", a.get("title", "")) for a in authors) or descriptor["sources"][0]["title"]
+
+
+def report_citation(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """What pages and charts need to cite the report: its source entry and short author list."""
+    return {"source": descriptor["sources"][0], "authors": short_authors(descriptor)}
+
+
 def context(descriptor: dict[str, Any]) -> dict[str, Any]:
     source = descriptor["sources"][0]
     authors = [c for c in descriptor.get("contributors", []) if c.get("role") == "author"]

@@ -75,6 +75,7 @@ def command_build(args: argparse.Namespace) -> int:
             strict=not args.no_strict,
             config_file=args.config,
             progress=Progress(),
+            languages=args.language,
         )
     except SiteBuildError as error:
         print(f"build failed; the previous site was left as it was.\n{error}", file=sys.stderr)
@@ -97,7 +98,7 @@ def command_release(args: argparse.Namespace) -> int:
     from builder.release import ReleaseError, cut_release
 
     config = configured(args)
-    labels = load_catalogue(config.strings)["labels"].get("headline", {})
+    labels = load_catalogue(config.strings())["labels"].get("headline", {})
     reporter = Progress()
     try:
         release = cut_release(config.package, args.version, config.study(), labels, reporter)
@@ -273,7 +274,17 @@ def parser() -> argparse.ArgumentParser:
     add(commands, "audit", command_audit, "compare each printed figure with the records", positional=True, json=True)
     build = add(commands, "build", command_build, "run the whole pipeline and build the static site")
     build.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
-    build.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
+    build.add_argument(
+        "--no-strict",
+        action="store_true",
+        help="a draft: do not treat warnings as errors (untranslated text is shown, marked with its language)",
+    )
+    build.add_argument(
+        "--language",
+        action="append",
+        metavar="CODE",
+        help="build only this edition besides the default one (repeatable; default: every edition)",
+    )
     serve = add(commands, "serve", command_serve, "preview the site with live reload")
     serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
     release = add(commands, "release", command_release, "freeze the package as a new, checksummed release")

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from builder.editions import DEFAULT_LANGUAGE
 from builder.problems import UsageError
 from builder.study import Study, load_study
 
@@ -33,7 +34,7 @@ class ReportConfig:
     config_file: Path
     study_spec: str
     package: Path
-    strings: Path
+    strings_pattern: str  # the strings catalogue's path; {language} stands for the language code
     docs_dir: Path | None = None  # the site's pages, scanned for personal data at build time
 
     @property
@@ -44,13 +45,24 @@ class ReportConfig:
     def cache_dir(self) -> Path:
         return self.root / CACHE_FOLDER
 
+    def strings(self, language: str = DEFAULT_LANGUAGE) -> Path:
+        """The strings catalogue of one language."""
+        return (self.root / self.strings_pattern.replace("{language}", language)).resolve()
+
     def with_package(self, package: Path | None) -> ReportConfig:
         """The same report built from another package (another survey round, a release)."""
         if package is None:
             return self
         if Path(package).is_dir() and (Path(package) / "datapackage.json").is_file():
             package = Path(package) / "datapackage.json"  # the package's folder was given
-        return ReportConfig(self.config_file, self.study_spec, Path(package).resolve(), self.strings, self.docs_dir)
+        return ReportConfig(
+            self.config_file, self.study_spec, Path(package).resolve(), self.strings_pattern, self.docs_dir
+        )
+
+    def catalogues(self) -> list[Path]:
+        """The strings catalogue of every language there is one for."""
+        pattern = self.root / self.strings_pattern
+        return sorted(pattern.parent.glob(pattern.name.replace("{language}", "*")))
 
     def study(self) -> Study:
         return load_study(self.study_spec, self.root)
@@ -105,7 +117,7 @@ def report_config(config_file: Path, options: dict[str, Any], docs_dir: str | Pa
         config_file=config_file,
         study_spec=str(options["study"]),
         package=(root / options.get("package", "datapackage/datapackage.json")).resolve(),
-        strings=(root / options.get("strings", "site_src/_strings/en.yml")).resolve(),
+        strings_pattern=str(options.get("strings", "site_src/_strings/{language}.yml")),
         docs_dir=None if docs_dir is None else (root / docs_dir).resolve(),
     )
 

@@ -69,10 +69,10 @@ ENGINE_ERRORS = ErrorCatalogue(
         ),
         ErrorCode(
             "provenance-missing",
-            "A resource does not say whether it is published or reconstructed.",
+            "A resource does not say whether it is published, observed or reconstructed.",
             "Add `provenance` to the resource.",
-            "the resource does not say whether it is published or reconstructed",
-            'add "provenance": "published" or "reconstructed"',
+            "the resource does not say whether it is published, observed or reconstructed",
+            'add "provenance": "published" (as printed), "observed" (original records) or "reconstructed"',
         ),
         ErrorCode(
             "unit-missing",

@@ -73,6 +73,7 @@ class FigureDef:
     params: tuple[Param, ...]
     extra: bool  # takes further named parameters (**where), kept in name order
     doc: str
+    derived: bool = False  # computed from other figures (given the FigureSet), not from the aggregates
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -109,9 +110,13 @@ class Registry:
         self._figures: dict[str, FigureDef] = {}
 
     def figure(
-        self, *, unit: str, format: str, reads: tuple[str, ...]
+        self, *, unit: str, format: str, reads: tuple[str, ...] = (), derived: bool = False
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register the decorated function (aggregates first, then its parameters) as a figure."""
+        """Register the decorated function (aggregates first, then its parameters) as a figure.
+
+        A derived figure is arithmetic on other figures: its function gets the FigureSet
+        instead of the aggregates, and what it reads is what its inputs read.
+        """
 
         def register(function: Callable[..., Any]) -> Callable[..., Any]:
             name = function.__name__
@@ -126,7 +131,7 @@ class Registry:
             )
             extra = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
             doc = (inspect.getdoc(function) or "").split("\n")[0]
-            self._figures[name] = FigureDef(name, function, unit, format, tuple(reads), params, extra, doc)
+            self._figures[name] = FigureDef(name, function, unit, format, tuple(reads), params, extra, doc, derived)
             return function
 
         return register
@@ -181,6 +186,7 @@ class Figure:
     unit: str
     format: str
     reads: tuple[str, ...]
+    marked: bool = False  # shown as illustrative, by the page's choice (see builder.markup)
 
     def __bool__(self) -> bool:
         return bool(self.value)
@@ -232,26 +238,50 @@ class FigureSet:
         self.registry = registry
         self.aggregates = aggregates
         self._values: dict[Key, Any] = {}
+        self._inputs: dict[Key, tuple[Key, ...]] = {}  # the figures a derived figure was computed from
+        self._evaluating: list[set[Key]] = []
 
     def value(self, key: Key) -> Any:
         """The value of one key; FigureError if this package cannot give it."""
+        if self._evaluating:
+            self._evaluating[-1].add(key)
         if key not in self._values:
             definition = self.registry[key.name]
             arguments = {}
             for name, text in key.params:
                 param = definition.param(name)
                 arguments[param.python_name if param else name] = convert(text, param.kind if param else str)
+            self._evaluating.append(set())
             try:
-                self._values[key] = definition.compute(self.aggregates, **arguments)
+                source = self if definition.derived else self.aggregates
+                self._values[key] = definition.compute(source, **arguments)
             except (KeyError, IndexError, ZeroDivisionError, ValueError) as error:
                 raise FigureError(f"'{key}' cannot be computed from this package: {error!r}") from error
+            finally:
+                self._inputs[key] = tuple(sorted(self._evaluating.pop()))
         return self._values[key]
+
+    def inputs(self, key: Key) -> tuple[Key, ...]:
+        """The figures a derived figure was computed from (empty for any other)."""
+        self.value(key)
+        return self._inputs.get(key, ())
+
+    def reads(self, key: Key) -> tuple[str, ...]:
+        """The resources a figure depends on, through its inputs if it is derived."""
+        definition = self.registry[key.name]
+        if not definition.derived:
+            return definition.reads
+        found: list[str] = []
+        for source in self.inputs(key):
+            found += [r for r in self.reads(source) if r not in found]
+        return tuple(found)
 
     def figure(self, name: str, **params: Any) -> Figure:
         """One figure, evaluated, with what the page needs to show and trace it."""
         key = self.registry.key(name, **params)
         definition = self.registry[name]
-        return Figure(key, self.value(key), definition.unit, definition.format, definition.reads)
+        value = self.value(key)
+        return Figure(key, value, definition.unit, definition.format, self.reads(key))
 
     def evaluated(self) -> Mapping[Key, Any]:
         """Every key evaluated so far (for tests and the release changelog)."""

@@ -8,6 +8,7 @@ event description that contains markup shows as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,48 +19,15 @@ from markupsafe import Markup, escape
 
 from builder.audit import AuditRow
 from builder.charts import Chart, RenderedChart
-from builder.figures import FigureSet
+from builder.datatext import DataTranslations
+from builder.figures import Figure, FigureSet
 from builder.formatting import Formatter
+from builder.lineage import ILLUSTRATIVE, LineageIndex, audit_anchor
+from builder.markup import HtmlFormatter, UnmarkedIllustrative, marked, text
+from builder.packageinfo import PackageInfo
 from builder.problems import ErrorCatalogue
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    title: str
-    type: str
-    unit: str | None
-    constraints: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    title: str
-    description: str
-    provenance: str
-    path: str
-    rows: int
-    primary_key: list[str]
-    fields: list[Field]
-
-
-@dataclass(frozen=True)
-class PackageInfo:
-    name: str
-    title: str
-    version: str
-    created: str
-    licence: str
-    licence_url: str
-    citation: str
-    disclosure: str
-    source: dict[str, Any]
-    resources: list[Resource]
-    download_dir: str  # site path of this version's files
 
 
 @dataclass(frozen=True)
@@ -68,6 +36,7 @@ class ReleaseFile:
     url: str  # from the site root
     size: int
     sha256: str
+    reconstructed: bool = False  # a resource holding reconstructed records
 
 
 @dataclass(frozen=True)
@@ -75,12 +44,12 @@ class ReleaseInfo:
     """One frozen release as the Data pages present it."""
 
     version: str
-    created: str  # ISO date
+    created: dt.date
     folder_url: str  # from the site root, ends with /
     zip: ReleaseFile
     files: list[ReleaseFile]
     changes: Any  # builder.changes.PackageChanges
-    notes: str | None  # the maintainers' written note and errata, Markdown
+    notes: Markup | None  # the maintainers' written note and errata, Markdown (raw HTML escaped)
     cite_text: str
     cite_bibtex: str
     jsonld: Markup
@@ -92,70 +61,18 @@ class SiteContext:
 
     views: Mapping[str, Any]  # the study's template context (its findings)
     figures: FigureSet
-    printed: dict[str, float]  # printed figure id -> value as printed
+    lineages: LineageIndex
+    printed: dict[str, Figure]  # printed figure id -> the figure as printed (a fact of the report)
     audit: list[AuditRow]
     errors: ErrorCatalogue  # every error code a maintainer can meet, for the guide
     strings: dict[str, Any]
+    citation: dict[str, Any]  # the report: its source entry and short author list
     package: PackageInfo
-    built: str  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
+    built: dt.date  # build date, from SOURCE_DATE_EPOCH or the package, never the clock
     charts: dict[str, Chart]
     rendered: dict[str, RenderedChart]
     releases: list[ReleaseInfo]  # newest first
     presented: ReleaseInfo | None  # the release whose data this site shows, if any
-
-
-def describe_constraints(field: dict[str, Any]) -> str:
-    parts = []
-    for name, value in sorted(field.get("constraints", {}).items()):
-        if name == "required":
-            parts.append("required" if value else "optional")
-        elif name == "enum":
-            parts.append("one of " + ", ".join(str(v) for v in value))
-        else:
-            parts.append(f"{name} {value}")
-    return "; ".join(parts)
-
-
-def package_info(descriptor: dict[str, Any], rows: dict[str, int], download_dir: str) -> PackageInfo:
-    """Describe the package for the Data and About pages, from its descriptor alone."""
-    resources = [
-        Resource(
-            name=r["name"],
-            title=r.get("title", r["name"]),
-            description=r.get("description", ""),
-            provenance=r.get("provenance", ""),
-            path=r["path"],
-            rows=rows.get(r["name"], 0),
-            primary_key=list(r["schema"].get("primaryKey", [])),
-            fields=[
-                Field(
-                    f["name"],
-                    f.get("title", f["name"]),
-                    f["type"],
-                    f.get("unit"),
-                    describe_constraints(f),
-                    f.get("description", ""),
-                )
-                for f in r["schema"]["fields"]
-            ],
-        )
-        for r in descriptor["resources"]
-    ]
-    licence = descriptor["licenses"][0]
-    source = descriptor["sources"][0]
-    return PackageInfo(
-        name=descriptor["name"],
-        title=descriptor["title"],
-        version=descriptor["version"],
-        created=descriptor.get("created", ""),
-        licence=licence.get("title", licence["name"]),
-        licence_url=licence.get("path", ""),
-        citation=source.get("citation", source["title"]),
-        disclosure=(descriptor.get("reconstruction") or {}).get("disclosure", ""),
-        source=source,
-        resources=resources,
-        download_dir=download_dir,
-    )
 
 
 class PageError(Exception):
@@ -163,9 +80,11 @@ class PageError(Exception):
 
 
 def text_renderer(formatter: Formatter) -> Any:
-    """Return a function rendering catalogue strings as plain text (escaped where placed)."""
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
+    """Return a function rendering catalogue strings as plain text (for attributes and charts)."""
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, finalize=formatter.text_value)
     env.filters.update(formatter.filters())
+    env.filters.update({"illustrative": marked, "as_printed": formatter.number, "year": str})
+    translating_text_filters(env, formatter)
 
     def render_text(template: str, **values: Any) -> str:
         return " ".join(env.from_string(template).render(**values).split())
@@ -173,16 +92,56 @@ def text_renderer(formatter: Formatter) -> Any:
     return render_text
 
 
+# Jinja's text filters turn a value into a plain string; given a cell of the package, they
+# first take its text in the edition's language, so that `{{ step.name|lower }}` is translated.
+TEXT_FILTERS = ("capitalize", "lower", "upper", "title", "trim", "center")
+
+
+def translating_text_filters(env: jinja2.Environment, formatter: Formatter) -> None:
+    for name in TEXT_FILTERS:
+        builtin = env.filters[name]
+        env.filters[name] = lambda value, *args, _builtin=builtin, **kwargs: _builtin(
+            formatter.text_value(value), *args, **kwargs
+        )
+
+
+def html_environment(formatter: HtmlFormatter, check: Any) -> jinja2.Environment:
+    """A Jinja environment whose every printed value goes through the HTML formatter."""
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=formatter.default
+    )
+    env.filters.update(formatter.filters())
+    translating_text_filters(env, formatter)
+    env.tests["printed"] = formatter.is_printed
+    env.globals["check"] = check
+    return env
+
+
 class PageRenderer:
     """Render page templates with the site's filters, the findings and the chart macro."""
 
-    def __init__(self, context: SiteContext) -> None:
+    def __init__(self, context: SiteContext, prefix: str = "", translations: DataTranslations | None = None) -> None:
+        """`prefix`: where this edition's pages and charts live ("zh/"); shared files are at the root."""
         self.context = context
-        self.format = Formatter(context.strings)
-        self.env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-        self.env.filters.update(self.format.filters())
+        self.prefix = prefix
+        self.translations = translations or DataTranslations(context.strings)
+        self.format = Formatter(context.strings, self.translations)
         self.text = text_renderer(self.format)
         self.page_has_charts = False
+        self.page_name = "page"
+
+    def formatter(self, base: str, illustrative_allowed: bool = False) -> HtmlFormatter:
+        release = self.context.presented.version if self.context.presented else ""
+        html = HtmlFormatter(
+            self.context.strings,
+            self.context.lineages,
+            base + self.prefix,
+            release,
+            illustrative_allowed,
+            self.translations,
+        )
+        html.paths = {r.name: r.path for r in self.context.package.resources}
+        return html
 
     def render(self, source: str, base: str, html_base: str | None = None, page_name: str = "page") -> str:
         """Render one page's Markdown template.
@@ -190,18 +149,24 @@ class PageRenderer:
         `base` leads from the page's source file to the site root (for Markdown links);
         `html_base` from the page's URL to the site root (for raw HTML such as figures).
         """
+        self.page_name = page_name
         try:
             return self._render(source, base, base if html_base is None else html_base)
         except jinja2.TemplateError as error:
             line = getattr(error, "lineno", None)
             where = f"{page_name}, line {line}" if line else page_name
             raise PageError(f"{where}: {error.__class__.__name__}: {error}") from None
+        except UnmarkedIllustrative as error:
+            raise PageError(f"{page_name}: an illustrative number is stated as a finding: {error}") from None
+        except ClaimFailed as error:
+            raise PageError(f"{page_name}: {error}") from None
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise PageError(f"{page_name}: {error.__class__.__name__}: {error}") from None
 
     def _render(self, source: str, base: str, html_base: str) -> str:
         self.page_has_charts = False  # the enhancement script goes on chart pages only, once
-        template = self.env.from_string(source)
+        html = self.formatter(html_base)
+        template = html_environment(html, check_claim).from_string(source)
         return template.render(
             **self.context.views,
             fig=self.context.figures,
@@ -213,10 +178,59 @@ class PageRenderer:
             built=self.context.built,
             releases=self.context.releases,
             presented=self.context.presented,
-            base=base,
+            base=Markup(base),
             chart=lambda name: self.figure(name, html_base),
             label=self.format.label,
+            cite=self.cite,
+            report=self.context.citation,
+            anchor=lambda figure_id: Markup(audit_anchor(figure_id)),
+            notice=lambda: self.notice(base),
+            events_phrase=self.events_phrase,
         )
+
+    def events_phrase(self, events: list[Any]) -> str:
+        """Events named by their kind, each kind once: "a police seizure and a new law"."""
+        kinds = list(dict.fromkeys(event.kind for event in events))
+        return self.format.join([self.format.label(kind, "event_phrase") for kind in kinds])
+
+    def notice(self, base: str) -> Markup:
+        """The short reconstruction notice of a findings page (nothing, if no record is reconstructed)."""
+        if not self.context.package.reconstructed:
+            return Markup("")
+        s, p = self.context.strings, self.format.punctuation
+        return Markup(
+            f'!!! info "{text(s["notice_title"])}"\n    {text(s["notice"])}{text(p["space"])}'
+            f"[{text(s['notice_link'])}]({base}about.md#how-the-data-were-made){text(p['full_stop'])}\n"
+        )
+
+    def cite(self, section: str = "") -> Markup:
+        """A citation of the report, optionally of one section: <cite>Guan & Xu 2015, Results 1.2</cite>."""
+        citation = self.context.citation
+        where = f"{self.format.punctuation['comma']}{self.format.location(section)}" if section else ""
+        return Markup(f"<cite>{text(citation['authors'])} {citation['source']['year']}{text(where)}</cite>")
+
+    def lineage_kinds(self, chart: Chart) -> set[str]:
+        """The lineages of the numbers in a chart's table."""
+        _, rows = chart.table()
+        figures = [value for row in rows for value in row.values() if isinstance(value, Figure)]
+        return {self.context.lineages.of(f).kind for f in figures}
+
+    def reads_reconstructed(self, chart: Chart) -> bool:
+        _, rows = chart.table()
+        provenance = self.context.lineages.provenance
+        return any(
+            provenance.get(r) == "reconstructed"
+            for row in rows
+            for value in row.values()
+            if isinstance(value, Figure)
+            for r in self.context.figures.reads(value.key)
+        )
+
+    def caption(self, chart: Chart, template: str, base: str, illustrative: bool) -> Markup:
+        """The chart's text alternative as visible HTML: every number traced."""
+        html = self.formatter(base, illustrative_allowed=illustrative)
+        rendered = html_environment(html, check_claim).from_string(template).render(**chart.alt_context)
+        return Markup(" ".join(rendered.split()))
 
     def figure(self, name: str, base: str) -> Markup:
         """The HTML of one chart: SVG image, caption, text alternative, table and downloads."""
@@ -225,7 +239,7 @@ class PageRenderer:
         alt = self.text(texts["alt"], **chart.alt_context)
         size = SVG_SIZE.search(rendered.svg)
         dims = f' width="{round(float(size["w"]))}" height="{round(float(size["h"]))}"' if size else ""
-        href = f"{base}charts/{name}"
+        href = f"{base}{self.prefix}charts/{name}"
         downloads = " · ".join(
             f'<a href="{href}{suffix}" download>{escape(figure[key])}</a>'
             for suffix, key in (
@@ -235,30 +249,55 @@ class PageRenderer:
                 (".vl.json", "spec_json"),
             )
         )
+        illustrative = chart.illustrative or ILLUSTRATIVE in self.lineage_kinds(chart)
+        notice = ""
+        if illustrative:
+            notice = f'<p class="chart-notice">{escape(figure["illustrative"])}</p>'
+        elif self.reads_reconstructed(chart):
+            notice = f'<p class="chart-notice">{escape(figure["reconstructed"])}</p>'
         script = "" if self.page_has_charts else f'<script src="{base}assets/charts.js" defer></script>'
         self.page_has_charts = True
         return Markup(
             f'<figure class="chart" id="chart-{name}" data-vega="{href}.vg.json">'
             f'<img class="chart-image" src="{href}.svg" alt="{escape(alt)}"{dims} loading="lazy">'
-            f"<figcaption><p><strong>{escape(texts['title'])}.</strong> {escape(alt)}</p>"
-            f'<details class="chart-data"><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts)}</details>'
-            f'<p class="chart-downloads">{escape(figure["downloads"])}: {downloads}</p>'
+            f"<figcaption>{notice}<p><strong>{escape(self.format.sentence(texts['title']))}</strong>"
+            f"{escape(self.format.punctuation['space'])}{self.caption(chart, texts['alt'], base, illustrative)}</p>"
+            f'<details class="chart-data" data-search-exclude><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts, base, illustrative)}</details>'
+            f'<p class="chart-downloads" data-search-exclude>{escape(self.format.labelled(figure["downloads"], ""))}{downloads}</p>'
             f"</figcaption></figure>{script}"
         )
 
-    def table(self, chart: Chart, texts: dict[str, Any]) -> str:
+    def table(self, chart: Chart, texts: dict[str, Any], base: str, illustrative: bool) -> str:
+        html = self.formatter(base, illustrative_allowed=illustrative)
         headings = texts["columns"]
         all_columns, rows = chart.table()
         columns = [c for c in all_columns if c in headings]
         head = "".join(f'<th scope="col">{escape(headings[c])}</th>' for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{self.cell(row[c])}</td>" for c in columns) + "</tr>" for row in rows)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{self.cell(html, row[c])}</td>" for c in columns) + "</tr>" for row in rows
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def cell(self, value: Any) -> str:
+    def cell(self, html: HtmlFormatter, value: Any) -> str:
         if value is None:
             return ""
+        if isinstance(value, Figure):
+            return str(html.by_format(value))
         if isinstance(value, float):
-            return str(escape(self.format.number(value, 0 if value.is_integer() else 1)))
+            return str(html.number(value, 0 if value.is_integer() else 1))
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(escape(self.format.number(value)))
-        return str(escape(value))
+            return str(html.number(value))
+        if isinstance(value, dt.date):
+            return str(html.day(value))
+        return str(html.cell_html(value))
+
+
+class ClaimFailed(AssertionError):
+    """A sentence of a page that the data does not support."""
+
+
+def check_claim(condition: Any, claim: str) -> str:
+    """Guard a sentence: the build fails, naming the claim, if the data makes it false."""
+    if not condition:
+        raise ClaimFailed(f"the claim '{claim}' is not true of this package")
+    return ""

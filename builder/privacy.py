@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,11 +209,11 @@ def notes_texts(root: Path) -> Iterator[Text]:
             )
 
 
-def page_problems(docs_dir: Path, strings: Path | None = None) -> list[Problem]:
-    """Personal data in the pages' own text and the strings catalogue (checked at build time)."""
+def page_problems(docs_dir: Path, catalogues: Sequence[Path] = ()) -> list[Problem]:
+    """Personal data in the pages' own text and the strings catalogues (checked at build time)."""
     texts: list[Text] = []
     base = docs_dir.parent
-    files = sorted(docs_dir.rglob("*.md")) + ([strings] if strings and strings.is_file() else [])
+    files = sorted(docs_dir.rglob("*.md")) + [path for path in catalogues if path.is_file()]
     for path in files:
         shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
         try:

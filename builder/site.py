@@ -11,14 +11,19 @@ site engine (Zensical reads mkdocs.yml) means rewriting this module and nothing 
       - report-builder:
           study: builder.studies.deadly_messaging   # a module, or a folder next to mkdocs.yml
           package: datapackage/datapackage.json     # relative to mkdocs.yml
-          strings: site_src/_strings/en.yml
+          strings: site_src/_strings/{language}.yml   # one catalogue per language
+
+With mkdocs-static-i18n configured (`i18n` in mkdocs.yml), MkDocs builds the site once per
+language: the default edition at the root, each other one under its code (zh/). The plugin
+assembles each edition in its language, from that language's catalogue and `.LANG.md` pages,
+and refuses a build where a page has no twin in every language.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -28,27 +33,24 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options, load_config
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils.yaml import yaml_load
 
 from builder.analysis import analyse
 from builder.assemble import Assembly, assemble, site_text_problems
-from builder.config import PLUGIN_NAME, ReportConfig, read_config, report_config
+from builder.build_messages import MessageCollector, refusal
+from builder.config import DEFAULT_LANGUAGE, PLUGIN_NAME, ReportConfig, read_config, report_config
+from builder.editions import Edition, missing_twins
 from builder.output import recover_interrupted, staging_folder, swap_into_place
 from builder.pages import PageError
 from builder.problems import PackageError, UsageError
 from builder.progress import Progress, Silent
 from builder.release import verify_all
 from builder.safe_files import reason
+from builder.theme import EMPTY_SITEMAP, edition_search_base, split_search_index, valid_html
 
-# Material's templates write two attributes that HTML does not allow: autocomplete on its
-# checkbox toggles, and an empty tabindex on labels. Browsers ignore both; removing them
-# keeps every page valid for the Nu HTML Checker without forking the theme.
-MATERIAL_INVALID = (
-    (re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"'), r"\1"),
-    (re.compile(r'(<label [^>]*?) tabindex=""'), r"\1"),
-)
+LOG = logging.getLogger(f"mkdocs.plugins.{PLUGIN_NAME}")
 
 
 class SiteBuildError(Exception):
@@ -78,13 +80,7 @@ class GeneratedFile(File):
 class ReportBuilderConfig(Config):
     study = config_options.Type(str, default="")
     package = config_options.Type(str, default="datapackage/datapackage.json")
-    strings = config_options.Type(str, default="site_src/_strings/en.yml")
-
-
-def valid_html(output: str) -> str:
-    for pattern, replacement in MATERIAL_INVALID:
-        output = pattern.sub(replacement, output)
-    return output
+    strings = config_options.Type(str, default="site_src/_strings/{language}.yml")
 
 
 class ReportBuilder(BasePlugin[ReportBuilderConfig]):
@@ -98,15 +94,41 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
     def report(self, config: Any) -> ReportConfig:
         return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir)
 
+    def languages(self, config: Any) -> tuple[list[str], str]:
+        """The site's languages (default first) and the one being built now."""
+        i18n = config.plugins.get("i18n")
+        if i18n is None:
+            return [DEFAULT_LANGUAGE], DEFAULT_LANGUAGE
+        default = i18n.default_language
+        others = [language for language in i18n.build_languages if language != default]
+        return [default, *others], i18n.current_language or default
+
+    def edition(self, config: Any) -> Edition:
+        languages, current = self.languages(config)
+        return Edition(current, "" if current == languages[0] else f"{current}/", languages[0])
+
     def on_config(self, config: Any) -> Any:
+        languages, current = self.languages(config)
+        if current == languages[0]:
+            self.progress.count("editions", len(languages))
         try:
             report = self.report(config)
-            self.assembly = assemble(report, report.study(), self.progress)
+            self.assembly = assemble(report, report.study(), self.progress, self.edition(config))
         except UsageError as error:  # the configuration, the study or an environment setting
             raise PluginError(str(error)) from None
         except PackageError as error:
             lines = "\n".join(str(p) for p in error.problems)
             raise PluginError(f"the data package is not valid; nothing was built:\n{lines}") from None
+        if self.assembly.footer:
+            config.copyright = self.assembly.footer
+        # Every edition is built into the same folder; the one 404 page (servers know only
+        # /404.html) is the default edition's, so other editions do not overwrite it.
+        default_edition = self.edition(config).prefix == ""
+        templates = config.theme.static_templates
+        if default_edition:
+            templates.add("404.html")
+        else:
+            templates.discard("404.html")
         # MkDocs dates the sitemap from SOURCE_DATE_EPOCH, else from the clock: pin it to the
         # data for this build only, so that a later build in the same process is not affected.
         self.pinned_epoch = "SOURCE_DATE_EPOCH" not in os.environ
@@ -114,8 +136,39 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
             os.environ["SOURCE_DATE_EPOCH"] = str(self.assembly.build_epoch)
         return config
 
-    def on_post_build(self, config: Any) -> None:
+    def _after_build(self, config: Any) -> None:
         self.release_epoch()
+        self.report_gaps(config)
+
+    # After the i18n plugin (-100), which builds the other editions and merges their search
+    # indexes within the default edition's post_build: each edition gets its own index back.
+    @event_priority(-200)
+    def _split_search(self, config: Any) -> None:
+        i18n = config.plugins.get("i18n")
+        languages = self.languages(config)[0]
+        index_file = Path(config.site_dir) / "search" / "search_index.json"
+        # The i18n plugin is `building` while it builds the other editions (their post_build).
+        if i18n is None or i18n.building or len(languages) < 2 or not index_file.is_file():
+            return
+        merged = json.loads(index_file.read_text(encoding="utf-8"))
+        for prefix, index in split_search_index(merged, [f"{lang}/" for lang in languages[1:]]).items():
+            target = Path(config.site_dir) / prefix / "search" / "search_index.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    on_post_build = CombinedEvent(_after_build, _split_search)
+
+    def report_gaps(self, config: Any) -> None:
+        """Warn of every string this edition showed untranslated: a strict build then stops."""
+        assert self.assembly is not None
+        gaps = self.assembly.gaps + self.assembly.renderer.translations.gaps()
+        if gaps:
+            language = self.languages(config)[1]
+            where = self.report(config).strings(language)
+            LOG.warning(
+                f"the {language} edition is incomplete; draft pages show the untranslated text. In {where}:\n"
+                + "\n".join(gaps)
+            )
 
     def on_build_error(self, error: Exception) -> None:
         self.release_epoch()
@@ -125,12 +178,25 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self.pinned_epoch = False
 
-    def on_files(self, files: Files, config: Any) -> Files:
+    @event_priority(50)  # before the i18n plugin sorts the pages by language
+    def _check_twins(self, files: Files, config: Any) -> Files:
+        languages, current = self.languages(config)
+        if current == languages[0]:
+            missing = missing_twins([f.src_uri for f in files.documentation_pages()], languages, config.docs_dir)
+            if missing:
+                raise PluginError("the editions do not have the same pages:\n" + "\n".join(missing))
+        return files
+
+    # After the i18n plugin (-100), which recreates every file it sees: these are added as they are.
+    @event_priority(-200)
+    def _add_generated(self, files: Files, config: Any) -> Files:
         assert self.assembly is not None
         self.progress.stage("writing pages", total=len(files.documentation_pages()))
         for path, content in sorted(self.assembly.files.items()):
             files.append(GeneratedFile.generated(config, path, content=content))
         return files
+
+    on_files = CombinedEvent(_check_twins, _add_generated)
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         assert self.assembly is not None
@@ -147,15 +213,20 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
             raise PluginError(f"page template error in {config.docs_dir}/{error}") from None
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        return valid_html(output)
+        return edition_search_base(valid_html(output), self.edition(config).prefix)
 
     def on_post_template(self, output: str, template_name: str, config: Any) -> str:
+        if template_name == "sitemap.xml" and not config.site_url:
+            # A sitemap lists absolute URLs; without site_url there are none (MkDocs' own
+            # sitemap is then empty, the i18n plugin's would print "None" for the host).
+            return EMPTY_SITEMAP
         return valid_html(output)  # 404.html is a template, not a page
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         report = self.report(config)
         server.watch(str(report.package.parent))
-        server.watch(str(report.strings))
+        for language in self.languages(config)[0]:
+            server.watch(str(report.strings(language)))
         return server
 
 
@@ -169,82 +240,47 @@ def show_mkdocs_log() -> None:
         logger.setLevel(logging.INFO)
 
 
-class MessageCollector(logging.Handler):
-    """Keep MkDocs' warnings and errors, which it logs rather than raises."""
+def site_plugins(
+    config_file: Path, package: Path | None = None, languages: list[str] | None = None
+) -> dict[str, Any] | None:
+    """The site's plugins with the report-builder's package and the built languages replaced.
 
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith("Aborted with") and message not in self.messages:
-            self.messages.append(message)
-
-
-DOC_LINK = re.compile(
-    r"Doc file '(?P<page>[^']+)' contains (?P<kind>a link|an unrecognized relative link|an absolute link)"
-    r" '(?P<link>[^']+)'(?:,? (?:but )?(?P<problem>[^(]*?))?\.?(?: \(.*)?$",
-    re.S,
-)
-LINK_FIXES = (
-    ("does not contain an anchor", "link to a heading that exists on that page, or add the heading"),
-    ("not found", "correct the link, or add the page it points to"),
-    ("unrecognized", "link to a .md page of the site, or write a full https:// address"),
-    ("left as is", "link to the page with a relative link (e.g. ../data.md) instead"),
-)
-CONFIG_VALUE = re.compile(r"Config value '(?P<name>[^']+)': (?P<message>.*)", re.S)
-NOT_IN_NAV = 'are not included in the "nav" configuration'
-
-
-def reason_line(message: str, docs: str) -> str:
-    """One MkDocs warning as the builder reports a problem: where, what is wrong, what to do."""
-    if match := DOC_LINK.match(message):
-        problem = (match["problem"] or "it cannot be followed").strip().rstrip(".")
-        fix = next((f for key, f in LINK_FIXES if key in message), "correct the link")
-        return f"{docs}/{match['page']}: the link '{match['link']}' is broken: {problem} Fix: {fix}"
-    if match := CONFIG_VALUE.match(message):
-        return f"mkdocs.yml, setting {match['name']}: {match['message'].strip()} Fix: correct the setting in mkdocs.yml"
-    if NOT_IN_NAV in message:
-        pages = ", ".join(line.strip(" -") for line in message.splitlines()[1:] if line.strip())
-        return f"{docs}: pages not in the navigation: {pages} Fix: add them to nav in mkdocs.yml, or list them in not_in_nav"
-    return (
-        f"{message.strip()} Fix: correct what the message names, or build with --no-strict to preview the site anyway"
-    )
-
-
-def refusal(messages: list[str], error: BaseException, docs: str) -> str:
-    """Why MkDocs refused the build: each warning with its page and fix, then MkDocs' own verdict."""
-    lines = [reason_line(m, docs) for m in messages]
-    verdict = str(error).strip() or type(error).__name__
-    if "strict mode" in verdict:
-        verdict = f"refused in strict mode because of the {len(lines)} warning(s) above; fix each and build again"
-    return "\n".join([*lines, verdict])
-
-
-def plugins_with_package(config_file: Path, package: Path | None) -> dict[str, Any] | None:
-    """The site's plugins with the report-builder's package replaced (None: no change).
-
-    Given as a mapping, which MkDocs reads without consuming it, so that `serve` can load
-    the configuration again on every rebuild.
+    None when neither changes. Given as a mapping, which MkDocs reads without consuming it,
+    so that `serve` can load the configuration again on every rebuild. The default language's
+    edition is always built: the others are built under it.
     """
-    if package is None:
+    if package is None and languages is None:
         return None
     with Path(config_file).open(encoding="utf-8") as fh:
         plugins = (yaml_load(fh) or {}).get("plugins") or []
     if isinstance(plugins, list):
         plugins = dict(next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
-    options = dict(plugins.get(PLUGIN_NAME) or {})
-    return {**plugins, PLUGIN_NAME: {**options, "package": str(Path(package).resolve())}}
+    if package is not None:
+        options = dict(plugins.get(PLUGIN_NAME) or {})
+        plugins = {**plugins, PLUGIN_NAME: {**options, "package": str(Path(package).resolve())}}
+    if languages is not None and "i18n" in plugins:
+        i18n = dict(plugins["i18n"] or {})
+        i18n["languages"] = [
+            {**entry, "build": bool(entry.get("default")) or entry["locale"] in languages}
+            for entry in i18n.get("languages", [])
+        ]
+        plugins = {**plugins, "i18n": i18n}
+    return plugins
 
 
-def site_config(config_file: Path, package: Path | None, strict: bool, site_dir: Path | None = None) -> Any:
+def site_config(
+    config_file: Path,
+    package: Path | None,
+    strict: bool,
+    site_dir: Path | None = None,
+    languages: list[str] | None = None,
+) -> Any:
     """The MkDocs configuration of the site, built from `package` if given."""
     return load_config(
         str(config_file),
         strict=strict,
         site_dir=None if site_dir is None else str(site_dir),
-        plugins=plugins_with_package(config_file, package),
+        plugins=site_plugins(config_file, package, languages),
     )
 
 
@@ -275,8 +311,12 @@ def build_site(
     strict: bool = True,
     config_file: Path | None = None,
     progress: Progress | None = None,
+    languages: list[str] | None = None,
 ) -> Path:
-    """Build the site into `site_dir` (default: the config's) atomically; return its path."""
+    """Build the site into `site_dir` (default: the config's) atomically; return its path.
+
+    `languages`: the editions to build besides the default one (None: every configured one).
+    """
     from builder.paths import CONFIG_FILE
 
     config_file = Path(config_file or CONFIG_FILE)
@@ -294,7 +334,7 @@ def build_site(
         target = Path(site_dir or site_config(config_file, package, strict).site_dir).resolve()
         recover_interrupted(target)
         staging = staging_folder(target)
-        config = site_config(config_file, package, strict, staging)
+        config = site_config(config_file, package, strict, staging, languages)
         config.plugins[PLUGIN_NAME].progress = progress
         mkdocs_build(config)
         progress.stage("moving the new site into place")
@@ -310,6 +350,9 @@ def build_site(
         logging.getLogger("mkdocs").removeHandler(messages)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+    if not isinstance(progress, Silent):  # a draft build (not strict) still says what it lacks
+        for message in messages.messages:
+            print(f"warning: {message}", file=sys.stderr)
     progress.summary(f"site in {target}")
     return target
 
@@ -327,5 +370,6 @@ def serve_site(package: Path | None = None, dev_addr: str | None = None, config_
         config_file=str(config_file),
         dev_addr=dev_addr,
         livereload=True,
-        plugins=plugins_with_package(config_file, package),
+        plugins=site_plugins(config_file, package),
+        strict=False,  # a preview shows draft pages (untranslated text, say); `build` is strict
     )

@@ -30,7 +30,7 @@ from builder.safe_files import DEFAULT_MAX_RESOURCE_BYTES, FileRefused, chunks, 
 from builder.schema_check import frictionless_problems, without_echoes
 from builder.settings import StudySettings, parse_settings
 
-PROVENANCES = ("published", "reconstructed")
+PROVENANCES = ("published", "reconstructed", "observed")
 E = ENGINE_ERRORS
 __all__ = ["DEFAULT_MAX_RESOURCE_BYTES", "Checks", "Report", "RuleContext", "validate", "validate_report"]
 

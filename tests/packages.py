@@ -13,6 +13,7 @@ from pathlib import Path
 
 from builder.csvfiles import read_rows, write_rows
 from tests.conftest import REAL_PACKAGE
+from tests.fixtures.make_small_package import observed
 
 REAL_DATA = REAL_PACKAGE.parent / "data"
 CATEGORIES = ["ivory_only", "ivory_and_other_species", "collectables_with_ivory", "other_business_with_ivory"]
@@ -23,14 +24,29 @@ K = 5  # builder.privacy.DEFAULT_K_ANONYMITY
 
 
 def write_package(
-    folder: Path, *, traders: int = 10, weeks: int = 2, random_checks: int = 1, max_adverts: int = 8, seed: int = 0
+    folder: Path,
+    *,
+    traders: int = 10,
+    weeks: int = 2,
+    random_checks: int = 1,
+    max_adverts: int = 8,
+    seed: int = 0,
+    unsurveyed_weeks: tuple[int, ...] = (),
+    adverts_per_week: tuple[int, ...] = (),
+    one_price_for: str | None = None,
+    regular_weekdays: bool = True,
 ) -> Path:
-    """Write a valid package into `folder`; return the path of its datapackage.json."""
+    """Write a valid package into `folder`; return the path of its datapackage.json.
+
+    Shapes for the cases a page must describe truthfully: weeks without any survey, an exact
+    number of adverts in each week's regular checks, a product type with a single price, and
+    a study without regular weekdays.
+    """
     rng = random.Random(seed)
     traders = max(traders, K)
     (folder / "data").mkdir(parents=True, exist_ok=True)
     start = dt.date(2015, 5, 1)
-    days = [start + dt.timedelta(n) for n in range(7 * weeks)]
+    days = [start + dt.timedelta(n) for n in range(7 * weeks) if n // 7 + 1 not in unsurveyed_weeks]
     regular = [d for d in days if d.weekday() in REGULAR_WEEKDAYS]
     others = [d for d in days if d.weekday() not in REGULAR_WEEKDAYS]
     dated = sorted(
@@ -45,7 +61,13 @@ def write_package(
     trader_rows = [{"trader_id": t, "category": CATEGORIES[min(i // K, groups - 1)]} for i, t in enumerate(ids)]
     adverts = []
     for survey in surveys:
-        for _ in range(rng.randint(1, max(1, max_adverts))):
+        count = rng.randint(1, max(1, max_adverts))
+        if adverts_per_week and survey["kind"] == "regular":
+            regular_that_week = [s for s in surveys if s["week"] == survey["week"] and s["kind"] == "regular"]
+            total = adverts_per_week[survey["week"] - 1]
+            share, extra = divmod(total, len(regular_that_week))
+            count = share + (1 if regular_that_week.index(survey) < extra else 0)
+        for _ in range(count):
             adverts.append(
                 {
                     "advert_id": f"A{len(adverts) + 1:06d}",
@@ -57,6 +79,10 @@ def write_package(
                 }
             )
     priced = sorted(rng.sample(adverts, max(1, len(adverts) // 5)), key=lambda a: a["advert_id"])
+    if one_price_for:
+        priced = [a for a in priced if a["product_type"] != one_price_for]
+        priced += [next(a for a in adverts if a["product_type"] == one_price_for)]
+        priced.sort(key=lambda a: a["advert_id"])
     prices = [
         {
             "price_id": f"P{n:04d}",
@@ -80,6 +106,7 @@ def write_package(
     header, figures = read_rows(REAL_DATA / "published_figures.csv")
     write_rows(folder / "data/published_figures.csv", header, [f for f in figures if f["comparison"] == "context"])  # type: ignore[misc]
     descriptor = json.loads(REAL_PACKAGE.read_text(encoding="utf-8"))
+    observed(descriptor)
     descriptor.update(
         name="generated-test-package",
         id="generated-test-package",
@@ -87,6 +114,8 @@ def write_package(
         version="0.1.0",
     )
     descriptor["study"]["end"] = (start + dt.timedelta(7 * weeks - 1)).isoformat()
+    if not regular_weekdays:
+        descriptor["study"].pop("regular_weekdays")
     path = folder / "datapackage.json"
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from builder.assemble import lineage_index
 from builder.catalogue import load_catalogue
 from builder.charts import ChartKit, spec_json
+from builder.citation import report_citation
 from builder.formatting import Formatter
 from builder.pages import text_renderer
 from tests.conftest import REAL_PACKAGE, STRINGS, STUDY, analysis, table
@@ -20,7 +22,15 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "charts"
 def charts_with(strings: dict) -> dict:
     figures = analysis(REAL_PACKAGE).figures
     formatter = Formatter(strings)
-    kit = ChartKit(strings, formatter, text_renderer(formatter))
+    result = analysis(REAL_PACKAGE)
+    lineages = lineage_index(result)
+    kit = ChartKit(
+        strings,
+        formatter,
+        text_renderer(formatter),
+        report_citation(result.package.descriptor),
+        lambda f: lineages.of(f).kind,
+    )
     return {chart.name: chart for chart in STUDY.charts(figures, STUDY.views(figures), kit)}
 
 

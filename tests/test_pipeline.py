@@ -57,7 +57,7 @@ def test_a_build_validates_opens_and_aggregates_the_package_once(package_copy, t
             return real_reader(root, resource, *rest)
 
         monkeypatch.setattr(loading, reader, read)
-    build_site(site_dir=tmp_path / "site", package=package_copy)
+    build_site(site_dir=tmp_path / "site", package=package_copy, languages=["en"])
     assert (calls["validate"], calls["open"], calls["aggregate"]) == (1, 1, 1)
     resources = [r["name"] for r in json.loads(package_copy.read_text(encoding="utf-8"))["resources"]]
     assert reads == Counter(resources), "each resource is read exactly once"
@@ -114,7 +114,7 @@ def page_figures(views) -> dict[str, Figure]:
 def test_a_printed_figure_and_the_pages_take_their_number_from_one_function():
     base = analysis(REAL_PACKAGE)
     moved = FigureSet(shifted(STUDY.figures, 1000), base.aggregates)
-    rows = audit(table(REAL_PACKAGE, "published_figures"), moved)
+    rows = audit(table(REAL_PACKAGE, "published_figures"), moved, "published_figures")
     shown = page_figures(STUDY.views(moved))
     checked = set()
     for row in rows:
@@ -135,7 +135,7 @@ def test_every_printed_recompute_key_names_a_registered_figure():
     for row in analysis(REAL_PACKAGE).audit:
         if row.key:
             assert row.key.partition("(")[0] in names
-    assert all(isinstance(d, FigureDef) and d.reads and d.unit and d.format for d in STUDY.figures)
+    assert all(isinstance(d, FigureDef) and (d.reads or d.derived) and d.unit and d.format for d in STUDY.figures)
 
 
 def copy_small(tmp_path: Path) -> Path:

@@ -43,4 +43,5 @@ def test_the_build_command_reports_stages_and_a_summary(tmp_path, capsys):
     ):
         assert stage in err
     summary = next(line for line in err.splitlines() if line.startswith("done in "))
-    assert "pages: " in summary and "charts: 10" in summary and "releases: " in summary
+    # Ten charts in each of the two editions (English and Chinese).
+    assert "editions: 2" in summary and "pages: " in summary and "charts: 20" in summary and "releases: " in summary

@@ -121,17 +121,17 @@ def test_the_build_is_correct_or_refused_and_never_partial(sizes, corruption, pi
         site.mkdir()
         (site / "previous.html").write_text("the last good site", encoding="utf-8")
         if corruption is None:
-            build_site(site_dir=site, package=descriptor)
+            build_site(site_dir=site, package=descriptor, languages=["en"])
             _, adverts = read_rows(descriptor.parent / "data/adverts.csv")
             _, traders = read_rows(descriptor.parent / "data/traders.csv")
             text = page_text(site, ".")
             assert f"{len(adverts):,} ivory adverts recorded" in text
-            assert f"followed {len(traders)} WeChat accounts" in text
+            assert f"quietly following {len(traders)} accounts on WeChat" in text
             assert Counter(a["survey_id"] for a in adverts)
         else:
             CORRUPTIONS[corruption](descriptor.parent, pick)
             try:
-                build_site(site_dir=site, package=descriptor)
+                build_site(site_dir=site, package=descriptor, languages=["en"])
             except SiteBuildError as error:
                 assert str(error).strip()
             else:

@@ -82,7 +82,7 @@ def test_one_altered_byte_fails_verify_and_the_site_build(fresh_package, tmp_pat
     assert main(["verify", "--package", str(fresh_package)]) == 1
     assert "releases/1.0.0/data/traders.csv: the file does not match its SHA-256" in capsys.readouterr().err
     with pytest.raises(SiteBuildError, match=re.escape("releases/1.0.0/data/traders.csv")):
-        build_site(site_dir=tmp_path / "site", package=fresh_package)
+        build_site(site_dir=tmp_path / "site", package=fresh_package, languages=["en"])
 
 
 def test_a_second_release_lists_what_changed_against_the_first(fresh_package):

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from builder.datatext import CellText, ReportPlace, cell
 from builder.load import Package
 from builder.settings import StudySettings
 from builder.studies.deadly_messaging.options import Options
@@ -28,18 +29,18 @@ class Event:
     event_id: str
     date: dt.date
     kind: str
-    actor: str
-    place: str | None
-    description: str
-    location: str
+    actor: CellText
+    place: CellText | None
+    description: CellText
+    location: ReportPlace
     week: int | None  # study week, if the event fell inside the monitoring period
 
 
 @dataclass(frozen=True)
 class Step:
     step: int
-    name: str
-    description: str
+    name: CellText
+    description: CellText
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Term:
     term_id: str
     english: str
     chinese: str
-    definition: str
+    definition: CellText
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,11 +85,13 @@ class Aggregates:
         return int(self.surveys["week"].max()) if len(self.surveys) else 0
 
     def weekly(self, measure: str, kind: str | None) -> pd.Series:
-        """Totals per study week (weeks without a survey of this kind give 0), computed once."""
+        """Totals per study week, computed once; a week without a survey of this kind is NaN,
+        not surveyed, which is not the same as zero adverts."""
         if (measure, kind) not in self._weekly:
             surveys = self.surveys if kind is None else self.surveys[self.surveys["kind"] == kind]
             weeks = range(self.first_week, self.last_week + 1)
-            self._weekly[(measure, kind)] = surveys.groupby("week")[measure].sum().reindex(weeks, fill_value=0)
+            totals = surveys.groupby("week")[measure].sum().astype("float64")
+            self._weekly[(measure, kind)] = totals.reindex(weeks)
         return self._weekly[(measure, kind)]
 
 
@@ -151,10 +154,10 @@ def events(package: Package, settings: StudySettings, last_week: int) -> tuple[E
                 event_id=row["event_id"],
                 date=day,
                 kind=row["kind"],
-                actor=row["actor"],
-                place=None if pd.isna(row["place"]) else row["place"],
-                description=row["description"],
-                location=row["location"],
+                actor=CellText(row["actor"], "events", row["event_id"], "actor"),
+                place=cell(row["place"], "events", row["event_id"], "place"),
+                description=CellText(row["description"], "events", row["event_id"], "description"),
+                location=ReportPlace(row["location"]),
                 week=week if week is not None and 1 <= week <= last_week else None,
             )
         )
@@ -163,7 +166,12 @@ def events(package: Package, settings: StudySettings, last_week: int) -> tuple[E
 
 def glossary(package: Package) -> tuple[Term, ...]:
     table = package.table("glossary")
-    return tuple(Term(r["term_id"], r["term_en"], r["term_zh"], r["definition"]) for _, r in table.iterrows())
+    return tuple(
+        Term(
+            r["term_id"], r["term_en"], r["term_zh"], CellText(r["definition"], "glossary", r["term_id"], "definition")
+        )
+        for _, r in table.iterrows()
+    )
 
 
 def scoped(

@@ -65,9 +65,9 @@ def weekly_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         by_week: dict[int, list[str]] = {}
         for event in in_period:
             by_week.setdefault(event.week or 0, []).append(
-                f"{fmt.month_day(event.date)}: {fmt.label(event.kind, 'event_kind')}"
+                fmt.labelled(fmt.month_day(event.date), fmt.label(event.kind, "event_kind"))
             )
-        marks = pd.DataFrame([{"week": w, "label": "; ".join(labels)} for w, labels in sorted(by_week.items())])
+        marks = pd.DataFrame([{"week": w, "label": fmt.separated(labels)} for w, labels in sorted(by_week.items())])
         rules = alt.Chart(marks).mark_rule(color=INK, strokeDash=[4, 3]).encode(x=x)
         notes = (
             alt.Chart(marks)
@@ -76,19 +76,24 @@ def weekly_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         )
         layers = [alt.layer(layers[0], rules, notes)]
     chart = layers[0].properties(width=WIDTH, height=300)
-    weeks = f.volume.weekly
-    return Chart(
-        "weekly",
-        finish(chart, texts, source),
-        data,
+    weeks = [w for w in f.volume.weekly if w.surveyed]
+    table = [
         {
-            "weeks": weeks,
-            "lowest": min(weeks, key=lambda w: w.adverts),
-            "highest": max(weeks, key=lambda w: w.adverts),
-            "fall": f.volume.fall,
-            "events": in_period,
-        },
-    )
+            "week": w.week,
+            "start": w.start,
+            **{m: getattr(w, m) for m in ("adverts", "pictures", "videos", "pictures_videos")},
+        }
+        for w in f.volume.weekly
+    ]
+    context = {
+        "weeks": weeks,
+        "unsurveyed": f.volume.unsurveyed_weeks,
+        "lowest": min(weeks, key=lambda w: w.adverts),
+        "highest": max(weeks, key=lambda w: w.adverts),
+        "fall": f.volume.fall,
+        "events": in_period,
+    }
+    return Chart("weekly", finish(chart, texts, source), data, context, rows=table)
 
 
 def per_survey_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> Chart:
@@ -96,6 +101,7 @@ def per_survey_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) 
         {"measure": fmt.label(m, "measure"), "mean": s.mean, "sd": s.sd, "n": s.n}
         for m, s in f.volume.per_survey.items()
     ]
+    table = [{"measure": fmt.label(m, "measure"), "stats": s} for m, s in f.volume.per_survey.items()]
     data = rounded(pd.DataFrame(rows))
     panels = []
     for i, row in enumerate(rows):
@@ -108,17 +114,13 @@ def per_survey_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) 
         error = base.mark_rule(color=INK, strokeWidth=2).encode(x="measure:N", y="lower:Q", y2="upper:Q")
         panels.append(alt.layer(bar, error).properties(width=150, height=260))
     chart = alt.hconcat(*panels, spacing=40)
-    return Chart(
-        "per_survey", finish(chart, texts, source), data, {"rows": data.to_dict("records"), "n": f.study.surveys}
-    )
+    context = {"rows": table, "n": f.study.surveys}
+    return Chart("per_survey", finish(chart, texts, source), data, context, rows=table)
 
 
 def most_active_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> Chart:
     data = rounded(pd.DataFrame([record(t) for t in f.concentration.most_active]))
-    data["category"] = [fmt.label(c, "category") for c in data["category"]]
-    data = data[
-        ["rank", "category", "adverts_per_survey", "pictures_per_survey", "videos_per_survey", "adverts_share_pct"]
-    ]
+    data = data[["rank", "adverts_per_survey", "pictures_per_survey", "videos_per_survey", "adverts_share_pct"]]
     measures = {
         "adverts_per_survey": fmt.label("adverts", "measure"),
         "pictures_per_survey": fmt.label("pictures", "measure"),
@@ -153,9 +155,10 @@ def most_active_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str)
     groups = f.concentration.groups
     threshold = groups[0].per_survey if groups else 0
     rows = f.concentration.most_active
-    above = bool(groups and groups[0].traders)
+    above = f.concentration.most_active_above is not None
     context = {"rows": rows, "threshold": threshold, "above": above, "first": rows[0], "last": rows[-1]}
-    return Chart("most_active", finish(chart, texts, source), data, context)
+    table = [{k: getattr(t, k) for k in data.columns} for t in rows]
+    return Chart("most_active", finish(chart, texts, source), data, context, rows=table)
 
 
 def concentration_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str, render_text: Any) -> Chart:
@@ -192,8 +195,9 @@ def concentration_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: st
             .encode(x="traders:Q", y="share_pct:Q", text="label:N")
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=300)
-    context = {"first": f.concentration.top_trader_share_pct, "total": len(data), "groups": f.concentration.groups}
-    return Chart("concentration", finish(chart, texts, source), data, context)
+    context = {"total": len(data), "groups": f.concentration.groups}
+    table = [{"traders": k, "share_pct": share} for k, share in f.concentration.curve]
+    return Chart("concentration", finish(chart, texts, source), data, context, rows=table)
 
 
 def share_chart(
@@ -207,6 +211,8 @@ def share_chart(
             ]
         )
     )
+    counts = all(s.count is not None for s in shares)
+    columns = ["label", "count", "pct"] if counts else ["label", "pct"]
     order = list(data["label"])
     bars = (
         alt.Chart(data)
@@ -214,14 +220,16 @@ def share_chart(
         .encode(
             x=alt.X(f"{value}:Q", title=texts["x"]),
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
-            tooltip=tips(texts, "label:N", "count:Q", "pct:Q"),
+            tooltip=tips(texts, *[f"{c}:{'N' if c == 'label' else 'Q'}" for c in columns]),
         )
     )
     labels = bars.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(
         text=alt.Text(f"{value}:Q", format=".1f" if value == "pct" else "d")
     )
     chart = alt.layer(bars, labels).properties(width=420, height=40 * len(data))
-    return Chart(name, finish(chart, texts, source), data[["label", "count", "pct"]], {"rows": data.to_dict("records")})
+    table = [{"label": fmt.label(s.key, kind), "count": s.count, "pct": s.pct} for s in shares]
+    table = [{c: row[c] for c in columns} for row in table]
+    return Chart(name, finish(chart, texts, source), data[columns], {"rows": shares}, rows=table)
 
 
 def prices_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> Chart:
@@ -231,7 +239,7 @@ def prices_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
                 {
                     "label": fmt.label(p.product_type, "product_type"),
                     "mean": p.mean,
-                    "sd": p.sd,
+                    "sd": p.stats.sd,
                     "n": p.n,
                     "market": plain(p.market),
                 }
@@ -260,8 +268,11 @@ def prices_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         .encode(x="market:Q", y=y, color=alt.Color("series:N", title=None, scale=series))
     )
     chart = alt.layer(error, mean, market).properties(width=WIDTH - 120, height=50 * len(data))
-    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in data.to_dict("records")]
-    return Chart("prices", finish(chart, texts, source), data, {"rows": rows})
+    table = [
+        {"label": fmt.label(p.product_type, "product_type"), "stats": p.stats, "market": p.market}
+        for p in f.prices.by_type
+    ]
+    return Chart("prices", finish(chart, texts, source), data, {"rows": f.prices.by_type}, rows=table)
 
 
 def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> Chart:
@@ -270,8 +281,8 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
             {
                 "date": e.date.isoformat(),
                 "kind": fmt.label(e.kind, "event_kind"),
-                "actor": e.actor,
-                "description": e.description,
+                "actor": fmt.cell(e.actor),
+                "description": fmt.cell(e.description),
             }
             for e in f.events
         ]
@@ -287,18 +298,30 @@ def events_chart(f: Findings, texts: dict[str, Any], fmt: Any, source: str) -> C
         )
     )
     start, end = f.study.period_start.isoformat(), f.study.period_end.isoformat()
-    period = (
-        alt.Chart(pd.DataFrame([{"start": start, "end": end}]))
-        .mark_rect(color=BLUE, opacity=0.15)
-        .encode(x="start:T", x2="end:T")
+    band = alt.Chart(pd.DataFrame([{"start": start, "end": end, "label": texts["period"]}]))
+    period = band.mark_rect(color=BLUE, opacity=0.15).encode(x="start:T", x2="end:T")
+    period_label = band.mark_text(align="right", baseline="top", dx=-4, dy=2, fontSize=11, color=BLUE).encode(
+        x="start:T", y=alt.value(0), text="label:N"
     )
-    chart = alt.layer(period, points).properties(width=WIDTH - 120, height=36 * len(kinds))
+    chart = alt.layer(period, period_label, points).properties(width=WIDTH - 120, height=36 * len(kinds))
     rows = [{"date": e.date, "label": fmt.label(e.kind, "event_kind")} for e in f.events]
-    return Chart("events", finish(chart, texts, source), data, {"rows": rows, "first": rows[0], "last": rows[-1]})
+    table = [
+        {
+            "date": e.date,
+            "kind": fmt.label(e.kind, "event_kind"),
+            "actor": fmt.cell(e.actor),
+            "description": fmt.cell(e.description),
+        }
+        for e in f.events
+    ]
+    context = {"rows": rows, "first": rows[0], "last": rows[-1]}
+    return Chart("events", finish(chart, texts, source), data, context, rows=table)
 
 
-def steps_chart(name: str, steps: list[Any], texts: dict[str, Any], source: str) -> Chart:
-    data = pd.DataFrame([{"step": s.step, "name": s.name, "description": s.description} for s in steps])
+def steps_chart(name: str, steps: list[Any], texts: dict[str, Any], fmt: Any, source: str) -> Chart:
+    data = pd.DataFrame(
+        [{"step": s.step, "name": fmt.cell(s.name), "description": fmt.cell(s.description)} for s in steps]
+    )
     band = 132
     x = alt.X("step:O", axis=None, scale=alt.Scale(paddingInner=0.3, paddingOuter=0.05))
     boxes = (
@@ -329,16 +352,37 @@ def build_charts(fig: FigureSet, views: Mapping[str, Any], kit: ChartKit) -> lis
     """Build every chart of the site from the findings."""
     f: Findings = views["f"]
     strings, fmt, render_text = kit.strings, kit.fmt, kit.render_text
-    texts, source, printed = strings["charts"], strings["source_line"], strings["source_line_published"]
+    texts, printed = strings["charts"], kit.source("source_line_published")
+    v, c = f.volume, f.concentration
+    weeks = [getattr(w, m) for w in v.weekly for m in ("adverts", "pictures_videos")]
+    traders = [
+        getattr(t, m) for t in c.most_active for m in ("adverts_per_survey", "pictures_per_survey", "videos_per_survey")
+    ]
     return [
-        weekly_chart(f, texts["weekly"], fmt, source),
-        per_survey_chart(f, texts["per_survey"], fmt, source),
-        most_active_chart(f, texts["most_active"], fmt, source),
-        concentration_chart(f, texts["concentration"], fmt, source, render_text),
-        share_chart("categories", f.categories, "category", "count", texts["categories"], fmt, source),
-        share_chart("products", f.products, "product_type", "pct", texts["products"], fmt, source),
-        prices_chart(f, texts["prices"], fmt, source),
+        weekly_chart(f, texts["weekly"], fmt, kit.source_for(weeks)),
+        per_survey_chart(f, texts["per_survey"], fmt, kit.source_for(v.per_survey.values())),
+        most_active_chart(f, texts["most_active"], fmt, kit.source_for(traders)),
+        concentration_chart(f, texts["concentration"], fmt, kit.source_for(s for _, s in c.curve), render_text),
+        share_chart(
+            "categories",
+            f.categories,
+            "category",
+            "count",
+            texts["categories"],
+            fmt,
+            kit.source_for(s.pct for s in f.categories),
+        ),
+        share_chart(
+            "products",
+            f.products,
+            "product_type",
+            "pct",
+            texts["products"],
+            fmt,
+            kit.source_for(s.pct for s in f.products),
+        ),
+        prices_chart(f, texts["prices"], fmt, kit.source_for(p.stats for p in f.prices.by_type)),
         events_chart(f, texts["events"], fmt, printed),
-        steps_chart("flow", f.flow, texts["flow"], printed),
-        steps_chart("chain", f.chain, texts["chain"], printed),
+        steps_chart("flow", f.flow, texts["flow"], fmt, printed),
+        steps_chart("chain", f.chain, texts["chain"], fmt, printed),
     ]

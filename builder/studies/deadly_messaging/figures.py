@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from builder.figures import FigureError, Registry, Summary
+from builder.figures import FigureError, FigureSet, Registry, Summary
 from builder.studies.deadly_messaging.aggregates import Aggregates, as_plain
 
 FIGURES = Registry()
@@ -45,10 +45,18 @@ def surveys_of(agg: Aggregates, kind: str | None) -> pd.DataFrame:
 
 
 def week_span(agg: Aggregates, measure: str, from_: int, to: int, kind: str | None) -> pd.Series:
-    span = agg.weekly(measure, kind).loc[from_:to]
+    """The surveyed weeks of a span (weeks without a survey are left out, not counted as 0)."""
+    span = agg.weekly(measure, kind).loc[from_:to].dropna()
     if span.empty:
-        raise FigureError(f"no study weeks from {from_} to {to}")
+        raise FigureError(f"no surveyed study week from {from_} to {to}")
     return span
+
+
+def surveyed(agg: Aggregates, measure: str, week: int, kind: str | None) -> float:
+    value = agg.weekly(measure, kind).get(week)
+    if value is None or math.isnan(value):
+        raise FigureError(f"week {week} had no {kind or ''} survey".replace("  ", " "))
+    return float(value)
 
 
 # The study's scale ---------------------------------------------------------------------
@@ -105,17 +113,21 @@ def survey_mean(agg: Aggregates, measure: str, kind: str | None = None) -> float
     return float(values.mean()) if len(values) else 0.0
 
 
-@figure(unit="pictures per advert", format="decimal1", reads=ADVERTS)
-def per_advert(agg: Aggregates, measure: str) -> float:
-    """Pictures (or videos) per advert."""
-    return agg.surveys[measure].sum() / max(1, agg.surveys["adverts"].sum())
+@figure(unit="pictures per advert", format="decimal1", derived=True)
+def per_advert(fig: FigureSet, measure: str) -> float:
+    """Pictures (or videos) per advert: one total over another."""
+    adverts = fig.value(fig.registry.key("total", measure="adverts"))
+    return fig.value(fig.registry.key("total", measure=measure)) / max(1, adverts)
 
 
 @figure(unit="items", format="integer", reads=RECORDS)
-def week_total(agg: Aggregates, measure: str, week: int, kind: str | None = None, scope: str | None = None) -> int:
-    """Total of one study week."""
+def week_total(
+    agg: Aggregates, measure: str, week: int, kind: str | None = None, scope: str | None = None
+) -> int | None:
+    """Total of one study week; None for a week without a survey of this kind."""
     agg = scoped(agg, scope)
-    return int(agg.weekly(measure, kind).loc[week])
+    value = agg.weekly(measure, kind).get(week)
+    return None if value is None or math.isnan(value) else int(value)
 
 
 @figure(unit="items", format="integer", reads=RECORDS)
@@ -136,13 +148,13 @@ def week_mean(agg: Aggregates, measure: str, from_: int, to: int, kind: str | No
     return float(week_span(agg, measure, from_, to, kind).mean())
 
 
-@figure(unit="week", format="week", reads=RECORDS)
+@figure(unit="week", format="study_week", reads=RECORDS)
 def week_argmin(agg: Aggregates, measure: str, from_: int, to: int, kind: str | None = None) -> int:
     """The week with the lowest total in a span (the first, if tied)."""
     return int(week_span(agg, measure, from_, to, kind).idxmin())
 
 
-@figure(unit="week", format="week", reads=RECORDS)
+@figure(unit="week", format="study_week", reads=RECORDS)
 def week_argmax(agg: Aggregates, measure: str, from_: int, to: int, kind: str | None = None) -> int:
     """The week with the highest total in a span (the first, if tied)."""
     return int(week_span(agg, measure, from_, to, kind).idxmax())
@@ -151,32 +163,36 @@ def week_argmax(agg: Aggregates, measure: str, from_: int, to: int, kind: str | 
 @figure(unit="percent", format="percent", reads=RECORDS)
 def week_drop_pct(agg: Aggregates, measure: str, from_: int, to: int, kind: str | None = None) -> float:
     """How much lower the last week of a span is than the first, in percent."""
-    span = week_span(agg, measure, from_, to, kind)
-    return float(100 * (1 - span.iloc[-1] / span.iloc[0]))
+    first, last = surveyed(agg, measure, from_, kind), surveyed(agg, measure, to, kind)
+    return float(100 * (1 - last / first))
 
 
-@figure(unit="percent", format="percent", reads=RECORDS)
-def week_level_pct(agg: Aggregates, measure: str, week: int, from_: int, to: int, kind: str | None = None) -> float:
-    """One week's total as a percentage of the mean weekly total of a span."""
-    return pct(agg.weekly(measure, kind).loc[week], week_span(agg, measure, from_, to, kind).mean())
-
-
-@figure(unit="week", format="week", reads=RECORDS)
+@figure(unit="week", format="study_week", reads=RECORDS)
 def sharpest_fall(agg: Aggregates, measure: str, kind: str | None = None) -> int | None:
-    """The week after the sharpest week-on-week fall (None if no week fell)."""
+    """The week after the sharpest fall from one surveyed week to the next (None if none fell).
+
+    Only consecutive weeks that were both surveyed count: a week without a survey is not a fall.
+    """
     weekly = agg.weekly(measure, kind)
     pairs = [
         (pct(weekly[a] - weekly[b], weekly[a]), -a, b)
         for a, b in zip(weekly.index[:-1], weekly.index[1:])
-        if weekly[a] > 0 and weekly[b] < weekly[a]
+        if weekly[a] > 0 and not math.isnan(weekly[b]) and weekly[b] < weekly[a]
     ]
     return int(max(pairs)[2]) if pairs else None
 
 
-@figure(unit="weeks", format="integer", reads=RECORDS)
-def weeks_since(agg: Aggregates, week: int) -> int:
-    """Weeks from a given week to the last week of the study."""
-    return agg.last_week - week
+@figure(unit="week", format="study_week", reads=RECORDS)
+def recovery_week(agg: Aggregates, measure: str, kind: str | None = None) -> int | None:
+    """The first surveyed week after the sharpest fall back within the range of the weeks before it."""
+    fall = sharpest_fall(agg, measure, kind)
+    if fall is None or fall < 2:
+        return None
+    weekly = agg.weekly(measure, kind)
+    floor = weekly.loc[: fall - 1].min()
+    after = weekly.loc[fall + 1 :].dropna()
+    back = after[after >= floor]
+    return int(back.index[0]) if len(back) else None
 
 
 # Traders -------------------------------------------------------------------------------
@@ -204,28 +220,16 @@ def top_traders_share(agg: Aggregates, measure: str, above: float, of: str) -> f
     return pct(top_group(agg, measure, above)[of].sum(), agg.traders[of].sum())
 
 
-@figure(unit="traders", format="integer", reads=RECORDS + TRADERS)
-def traders_per_top_trader(agg: Aggregates, measure: str, above: float) -> int:
-    """Whole number of traders per trader of the group ("one in N")."""
-    group = len(top_group(agg, measure, above))
-    return len(agg.traders) // group if group else 0
+@figure(unit="traders", format="integer", derived=True)
+def traders_per_top_trader(fig: FigureSet, measure: str, above: float) -> int:
+    """Whole number of traders per trader of the group ("fewer than one in N")."""
+    group = fig.value(fig.registry.key("top_traders", measure=measure, above=above))
+    return int(fig.value(fig.registry.key("count", resource="traders")) // group) if group else 0
 
 
 def cumulative(agg: Aggregates, measure: str) -> pd.Series:
     ranked = agg.traders.sort_values(measure, ascending=False, kind="stable")[measure]
     return ranked.cumsum() / ranked.sum() * 100
-
-
-@figure(unit="percent", format="percent1", reads=RECORDS + TRADERS)
-def busiest_trader_share(agg: Aggregates, measure: str) -> float:
-    """Share of all adverts posted by the single busiest trader."""
-    return float(cumulative(agg, measure).iloc[0])
-
-
-@figure(unit="traders", format="integer", reads=RECORDS + TRADERS)
-def traders_for_half(agg: Aggregates, measure: str) -> int:
-    """Fewest traders who together posted half of all adverts."""
-    return int((cumulative(agg, measure) < 50).sum() + 1)
 
 
 @figure(unit="percent", format="percent1", reads=RECORDS + TRADERS)
@@ -249,10 +253,11 @@ def trader_share(agg: Aggregates, rank: int, measure: str) -> float:
 # Categories and products ---------------------------------------------------------------
 
 
-@figure(unit="traders", format="integer", reads=RECORDS + TRADERS)
-def category_count(agg: Aggregates, category: tuple[str, ...]) -> int:
-    """Traders in one or several categories."""
-    return int(agg.traders["category"].isin(category).sum())
+@figure(unit="traders", format="integer", derived=True)
+def category_count(fig: FigureSet, category: tuple[str, ...]) -> int:
+    """Traders in one or several categories: their share of all traders, as a count."""
+    share = fig.value(fig.registry.key("category_pct", category=category))
+    return round(share * fig.value(fig.registry.key("count", resource="traders")) / 100)
 
 
 @figure(unit="percent", format="percent1", reads=RECORDS + TRADERS)
@@ -277,7 +282,7 @@ def product_pct(agg: Aggregates, type: tuple[str, ...]) -> float:
 # Prices --------------------------------------------------------------------------------
 
 
-@figure(unit="CNY per gram", format="mean_sd", reads=RECORDS + PRICES)
+@figure(unit="CNY per gram", format="mean_sd_n", reads=RECORDS + PRICES)
 def price_stats(agg: Aggregates, type: str) -> Summary:
     """Asking price per gram of one product type: mean, standard deviation, items."""
     row = agg.prices.loc[type]
@@ -285,10 +290,11 @@ def price_stats(agg: Aggregates, type: str) -> Summary:
     return Summary(float(row["mean"]), None if sd is None else float(sd), int(row["n"]))
 
 
-@figure(unit="items", format="integer", reads=RECORDS + PRICES)
-def priced_items(agg: Aggregates) -> int:
-    """Adverts that showed both a price and a weight."""
-    return int(agg.prices["n"].sum())
+@figure(unit="items", format="integer", derived=True)
+def priced_items(fig: FigureSet) -> int:
+    """Adverts that showed both a price and a weight: the sum of each product type's sample."""
+    types = fig.aggregates.prices.index
+    return sum(fig.value(fig.registry.key("price_stats", type=t)).n for t in types)
 
 
 @figure(unit="CNY per gram", format="decimal1", reads=("market_prices",))
@@ -316,10 +322,20 @@ def price_gap_pct(agg: Aggregates, type: tuple[str, ...]) -> float:
     return float(100 * (1 - wechat / market))
 
 
-@figure(unit="times", format="decimal1", reads=RECORDS + PRICES)
-def price_ratio(agg: Aggregates, numerator: str, denominator: str) -> float:
+@figure(unit="times", format="decimal1", derived=True)
+def price_ratio(fig: FigureSet, numerator: str, denominator: str) -> float:
     """Mean price per gram of one product type over another's."""
-    return float(agg.prices.loc[numerator, "mean"] / agg.prices.loc[denominator, "mean"])
+    top = fig.value(fig.registry.key("price_stats", type=numerator)).mean
+    return float(top / fig.value(fig.registry.key("price_stats", type=denominator)).mean)
+
+
+@figure(unit="percent", format="percent", derived=True)
+def market_gap_pct(fig: FigureSet, type: str) -> float:
+    """How much lower one product type's mean WeChat price is than its physical-market price."""
+    market = fig.value(fig.registry.key("market_price", type=type))
+    if market is None:
+        raise FigureError(f"no physical-market price for {type}")
+    return float(100 * (1 - fig.value(fig.registry.key("price_stats", type=type)).mean / market))
 
 
 # Published facts -----------------------------------------------------------------------

@@ -39,7 +39,11 @@ def over_time(x: Findings, kit: ChartKit) -> Chart:
         .properties(width=WIDTH, height=280)
     )
     context = {"platforms": x.platforms, "checks": x.checks}
-    return Chart("over_time", finish(chart, texts, kit.strings["source_line"]), data, context)
+    table = [
+        {"date": c.date, "platform": kit.fmt.label(c.platform, "platform"), "listings": c.listings} for c in x.series
+    ]
+    source = kit.source_for(c.listings for c in x.series)
+    return Chart("over_time", finish(chart, texts, source), data, context, rows=table)
 
 
 def forms(x: Findings, kit: ChartKit) -> Chart:
@@ -63,7 +67,9 @@ def forms(x: Findings, kit: ChartKit) -> Chart:
     )
     labels = bars.mark_text(align="left", dx=4, color=INK).encode(text=alt.Text("share:Q", format=".0f"))
     chart = alt.layer(bars, labels).properties(width=420, height=40 * len(data))
-    return Chart("forms", finish(chart, texts, kit.strings["source_line"]), data, {"rows": x.forms})
+    table = [{"label": kit.fmt.label(f.code, "form"), "count": f.count, "share": f.share} for f in x.forms]
+    source = kit.source_for(f.share for f in x.forms)
+    return Chart("forms", finish(chart, texts, source), data, {"rows": x.forms}, rows=table)
 
 
 def prices(x: Findings, kit: ChartKit) -> Chart:
@@ -92,12 +98,19 @@ def prices(x: Findings, kit: ChartKit) -> Chart:
         .encode(x="median:Q", y=y, tooltip=tips(texts, "label:N", "median:Q", "lower:Q", "upper:Q", "n:Q"))
     )
     chart = alt.layer(spread, median).properties(width=WIDTH - 160, height=60 * len(data))
-    return Chart(
-        "prices",
-        finish(chart, texts, kit.strings["source_line"]),
-        data,
-        {"rows": [p for p in x.platforms if p.median_price]},
-    )
+    priced = [p for p in x.platforms if p.median_price is not None]
+    table = [
+        {
+            "label": kit.fmt.label(p.code, "platform"),
+            "median": p.median_price,
+            "lower": p.lower_quartile,
+            "upper": p.upper_quartile,
+            "n": p.priced,
+        }
+        for p in priced
+    ]
+    source = kit.source_for(p.lower_quartile for p in priced)
+    return Chart("prices", finish(chart, texts, source), data, {"rows": priced}, rows=table)
 
 
 def charts(fig: FigureSet, views: Mapping[str, Any], kit: ChartKit) -> list[Chart]:

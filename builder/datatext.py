@@ -1,0 +1,216 @@
+"""Text from the data package that a page or chart shows, and its translation for an edition.
+
+The package is written in the site's default language. A cell of text it holds (an event's
+description, a step's name, a figure's wording) is shown as `CellText`: the text, plus the
+resource, row key and field it came from. An edition in another language finds it by that
+address in its catalogue's `data` section, beside the text it was translated from:
+
+    data:
+      events:
+        port-seizure-2019-03-04:
+          description:
+            en: Customs seized 3 kg of ivory at the port.
+            zh: 海关在港口查获3千克象牙。
+
+When a cell is corrected, its old translation no longer matches and is not used. A cell with
+no Latin letter (a number, a date, text already in the edition's script) is shown as it is.
+Every other cell without a current translation is reported: a strict build stops, naming the
+entries to add, so a reader of the Chinese edition never meets an English sentence unawares.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+
+import pandas as pd
+
+LATIN = re.compile(r"[A-Za-z]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+class CellText(str):
+    """A text cell of the package, knowing where it comes from."""
+
+    resource: str
+    key: str
+    field: str
+
+    def __new__(cls, value: Any, resource: str, key: Any, field: str) -> CellText:
+        cell = super().__new__(cls, value)
+        cell.resource, cell.key, cell.field = resource, str(key), field
+        return cell
+
+    @property
+    def address(self) -> str:
+        return f"data → {self.resource} → {self.key} → {self.field}"
+
+    def __reduce__(self) -> Any:  # keep the address when pickled (the analysis cache)
+        return (CellText, (str(self), self.resource, self.key, self.field))
+
+
+class Quotation(str):
+    """Words quoted from the source document (how the report prints a figure: "about 45%").
+
+    Every edition shows them as written, marked with their language: a translation of a
+    quotation would put words in the report's mouth.
+    """
+
+
+class ReportPlace(str):
+    """A place in the source document ("Results 1.1, Figure 1"), which each edition words
+    with its own names for the sections (the formatter's `location`)."""
+
+
+def cell(value: Any, resource: str, key: Any, field: str) -> CellText | None:
+    """A cell as CellText; a missing cell stays None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return CellText(value, resource, key, field)
+
+
+class DataTranslations:
+    """The `data` section of one edition's catalogue, and what that edition lacks.
+
+    For the package's own language it changes nothing. For another, a cell without a
+    translation is shown as written and recorded as a gap; the site adapter reports every gap
+    as a warning, which a strict build (the default) turns into a refusal to publish, while a
+    draft build (`--no-strict`, `serve`) shows the page for translators to work on.
+    """
+
+    def __init__(
+        self, catalogue: dict[str, Any], source_language: str | None = None, source_months: list[str] | None = None
+    ) -> None:
+        """`source_months`: the month names of the package's language, which a translation may
+        write as numbers (21 May 2015 → 2015年5月21日)."""
+        self.months = {name: str(number) for number, name in enumerate(source_months or [], start=1)}
+        self.language = str(catalogue.get("language", ""))
+        self.source_language = source_language or self.language
+        self.translating = self.source_language != self.language
+        self.table: dict[str, Any] = catalogue.get("data") or {}
+        self.missing: dict[tuple[str, str, str], CellText] = {}
+        self.stale: dict[tuple[str, str, str], tuple[str, str]] = {}  # address -> (old text, its translation)
+        self.other_gaps: set[str] = set()
+
+    def __call__(self, value: Any) -> Any:
+        """The text of a cell in this edition's language; any other value unchanged."""
+        if not isinstance(value, CellText) or not self.translating:
+            return value
+        translated = self.lookup(value)
+        if translated is not None:
+            return translated
+        if LATIN.search(value):
+            self.missing.setdefault((value.resource, value.key, value.field), value)
+        return str(value)
+
+    def lookup(self, value: CellText) -> str | None:
+        """The translation of a cell, if the catalogue has one made from the cell's current text.
+
+        Each entry keeps the text it was translated from beside the translation, so that a
+        corrected cell is never shown with the translation of what it used to say:
+
+            description:
+              en: "Security rules for the postal industry ..."
+              zh: "邮政业安全规定……"
+        """
+        address = (value.resource, value.key, value.field)
+        found = (self.table.get(value.resource) or {}).get(value.key) or {}
+        entry = found.get(value.field) if isinstance(found, dict) else None
+        if not isinstance(entry, dict) or not entry.get(self.language):
+            return None
+        translated, source = str(entry[self.language]), str(entry.get(self.source_language, ""))
+        if source != str(value):
+            self.stale[address] = (source, translated)
+            return None
+        if sorted(NUMBER.findall(translated)) != self.numbers(value):
+            # A translation may reword a cell, never change a figure in it (nor add one).
+            self.other_gaps.add(
+                f"the translation under {value.address} does not carry the same numbers as the cell "
+                f"({', '.join(self.numbers(value)) or 'none'}); translate the words, keep every number as written"
+            )
+            return None
+        return translated
+
+    def numbers(self, text: str) -> list[str]:
+        """The numbers in a cell of the package, a month's name counting as its number."""
+        months = [self.months[m] for m in re.findall(r"[A-Za-z]+", text) if m in self.months]
+        return sorted(NUMBER.findall(text) + months)
+
+    def untranslated(self, value: Any) -> bool:
+        """Whether this value is shown in the package's language rather than the edition's."""
+        return (
+            isinstance(value, CellText)
+            and self.translating
+            and self.lookup(value) is None
+            and bool(LATIN.search(value))
+        )
+
+    def gap(self, message: str) -> None:
+        """Record something else the edition's catalogue lacks (a label, a section name)."""
+        if self.translating:
+            self.other_gaps.add(message)
+
+    def gaps(self) -> list[str]:
+        """Everything this edition showed untranslated so far, one line each, stable order."""
+        lines = sorted(self.other_gaps)
+        cells = [self.missing[k] for k in sorted(self.missing)]
+        if cells:
+            changed = sum(1 for k in self.missing if k in self.stale)
+            lines.append(
+                f"{len(cells)} text cells of the package have no translation"
+                + (f" ({changed} changed since they were translated)" if changed else "")
+                + f"; add or update:\n{skeleton(cells, self.source_language, self.language, self.stale)}"
+            )
+        return lines
+
+
+def cells_in(value: Any, seen: set[int] | None = None) -> list[CellText]:
+    """Every text cell held by findings, audit rows or package info (dataclasses, dicts, lists)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, CellText):
+        return [value]
+    if isinstance(value, (str, bytes, int, float)) or value is None or id(value) in seen:
+        return []
+    seen.add(id(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        children: Any = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        children = list(value.values())
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        children = list(value)
+    else:
+        return []
+    return [found for child in children for found in cells_in(child, seen)]
+
+
+def skeleton(
+    cells: list[CellText], source: str, language: str, stale: dict[tuple[str, str, str], tuple[str, str]] | None = None
+) -> str:
+    """The catalogue entries these cells need, as YAML to paste under `data:` and translate."""
+    lines: list[str] = []
+    last: tuple[str, str] | None = None
+    for found in cells:
+        if last is None or last[0] != found.resource:
+            lines.append(f"  {found.resource}:")
+            last = (found.resource, "")
+        if last[1] != found.key:
+            lines.append(f"    {yaml_key(found.key)}:")
+            last = (found.resource, found.key)
+        old = (stale or {}).get((found.resource, found.key, found.field))
+        lines.append(f"      {found.field}:")
+        lines.append(f"        {source}: {yaml_text(str(found))}")
+        if old is None:
+            lines.append(f'        {language}: ""  # TODO translate')
+        else:
+            lines.append(f"        {language}: {yaml_text(old[1])}  # TODO update: translated from {yaml_text(old[0])}")
+    return "data:\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def yaml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_.-]+", key) and not key[0].isdigit() else yaml_text(key)
+
+
+def yaml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
