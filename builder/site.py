@@ -108,6 +108,9 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         return Edition(current, "" if current == languages[0] else f"{current}/", languages[0])
 
     def on_config(self, config: Any) -> Any:
+        # jieba, imported by Material's search for Chinese, logs its dictionary loading at
+        # DEBUG level to the terminal on every build; only its warnings concern a maintainer.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         languages, current = self.languages(config)
         if current == languages[0]:
             self.progress.count("editions", len(languages))
