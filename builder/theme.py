@@ -5,7 +5,9 @@ Each fix names the rule it meets; none changes what a reader sees.
 
 from __future__ import annotations
 
+import html
 import re
+from collections import Counter
 from typing import Any
 
 EMPTY_SITEMAP = (
@@ -30,7 +32,40 @@ def valid_html(output: str) -> str:
     """A page as Material writes it, made valid HTML and given the names axe asks for."""
     for pattern, replacement in MATERIAL_INVALID:
         output = pattern.sub(replacement, output)
-    return labelled_search(output)
+    return scrollable_tables(labelled_search(output))
+
+
+TABLE = re.compile(r"<table[\s>].*?</table>", re.S)
+HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def scrollable_tables(output: str) -> str:
+    """Put each table of the content in a region that scrolls sideways when it is wider than
+    the column, so that no word is broken to make it fit (the table's cells keep whole words).
+
+    A scrolling region must be reachable by keyboard (axe: scrollable-region-focusable) and
+    a region needs a name unique on its page (landmark-unique): the table's heading, with its
+    number when one heading has several tables. Without JavaScript it works the same.
+    """
+    start, end = output.find("<article"), output.find("</article>")
+    if start < 0 or end < 0:
+        return output
+    article, last, names = output[start:end], 0, Counter[str]()
+    pieces: list[str] = []
+    for table in TABLE.finditer(article):
+        headings = HEADING.findall(article, 0, table.start())
+        name = html.unescape(TAG.sub("", headings[-1])).replace("\u00b6", "").strip() if headings else ""
+        names[name] += 1
+        label = name if names[name] == 1 else f"{name} ({names[name]})"
+        pieces += [
+            article[last : table.start()],
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{html.escape(label)}">',
+            table[0],
+            "</div>",
+        ]
+        last = table.end()
+    return output[:start] + "".join(pieces) + article[last:] + output[end:]
 
 
 SEARCH_INPUT_LABEL = re.compile(r'<input [^>]*class="md-search__input"[^>]*? aria-label="([^"]*)"')

@@ -227,7 +227,9 @@ def test_chinese_pages_are_drawn_with_a_cjk_font(browser, site_server):
 
 
 @pytest.mark.parametrize(
-    ("edition", "query"), [("/zh/", "原牙"), ("/zh/", "朋友圈"), ("/", "raw ivory")], ids=["zh-raw", "zh-moments", "en"]
+    ("edition", "query"),
+    [("/zh/", "象牙"), ("/zh/", "原牙"), ("/zh/", "朋友圈"), ("/", "raw ivory")],
+    ids=["zh-ivory", "zh-raw", "zh-moments", "en"],
 )
 def test_search_finds_pages_of_the_same_edition(browser, site_server, edition, query):
     visit = PageVisit(browser, site_server + edition)
@@ -269,6 +271,46 @@ def test_the_language_switch_is_reachable_by_keyboard_and_keeps_the_page(browser
         assert page.evaluate("document.documentElement.lang") == "zh"
     finally:
         visit.close()
+
+
+# Words of Latin script in table cells that the browser drew over two lines; names in code
+# (file names, patterns, checksums) may break anywhere and are left out.
+TABLE_LAYOUT = """() => {
+  const broken = [];
+  const tables = [...document.querySelectorAll('article table')];
+  for (const cell of document.querySelectorAll('article table th, article table td')) {
+    const inCode = {acceptNode: n => n.parentElement.closest('code') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT};
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT, inCode);
+    let node;
+    while ((node = walker.nextNode())) {
+      for (const word of node.data.matchAll(/[A-Za-z0-9]{2,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return {
+    broken,
+    unwrapped: tables.filter(t => !t.closest('.table-scroll[role=region][tabindex="0"][aria-label]')).length,
+    pageOverflows: document.documentElement.scrollWidth > window.innerWidth + 1,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"), [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})]
+)
+def test_tables_keep_whole_words_and_scroll_within_the_page(browser, site_server, name, viewport):
+    for path in ["/audit/", "/zh/audit/", "/data/", "/zh/data/", "/glossary/", "/maintainers/", "/findings/traders/"]:
+        visit = PageVisit(browser, site_server + path, viewport=viewport)
+        try:
+            layout = visit.page.evaluate(TABLE_LAYOUT)
+            assert layout == {"broken": [], "unwrapped": 0, "pageOverflows": False}, (name, path)
+        finally:
+            visit.close()
 
 
 @pytest.mark.parametrize(
