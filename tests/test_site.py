@@ -91,8 +91,12 @@ def test_the_data_page_documents_every_resource_and_field(real_site):
         for field in resource["schema"]["fields"]:
             assert field["name"] in text
     assert "not the original observations" in text
+    html = (real_site / "data/index.html").read_text(encoding="utf-8")
+    folder = re.search(r'href="\.\./(downloads/[^/"]+/)datapackage\.json"', html)
+    assert folder, "the data page links to no datapackage.json of the working files"
     for resource in package.descriptor["resources"]:
-        assert (real_site / "downloads" / package.descriptor["version"] / resource["path"]).is_file()
+        assert (real_site / folder[1] / resource["path"]).is_file()
+        assert f'href="../{folder[1]}{resource["path"]}"' in html
 
 
 def test_reconstruction_is_disclosed_on_the_home_data_and_about_pages(real_site):
