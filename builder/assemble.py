@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from builder.analysis import Analysis, analyse
 from builder.catalogue import load_catalogue, missing_keys
 from builder.changes import compare
-from builder.charts import ChartKit, RenderedChart, Typesetting, enhancement_bundle, render
+from builder.charts import ChartKit, RenderedChart, Typesetting, chart_scripts, render
 from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citation, report_citation
 from builder.config import ReportConfig
 from builder.datatext import DataTranslations, cells_in
@@ -248,7 +248,7 @@ def assemble(
         rendered[name] = render(chart, cache, typesetting)
         progress.advance()
     files = chart_files(rendered, edition.prefix)
-    files["assets/charts.js"] = enhancement_bundle(cache)
+    files.update(chart_scripts(cache))
     if study.sheet is not None:
         files["downloads/monitoring-sheet.csv"] = template_csv(study.sheet)
         files["downloads/monitoring-sheet.xlsx"] = template_xlsx(study.sheet)

@@ -233,7 +233,16 @@ def render(chart: Chart, cache_dir: Path | None = None, typesetting: Typesetting
     return RenderedChart(chart.name, svg, png, spec, vega, table_csv(chart))
 
 
-ENHANCEMENT_SCRIPT = Path(__file__).resolve().parent / "assets" / "charts.js"
+# A chart page loads only the small loader; it fetches the bundle, which sits beside it in the
+# built site, when a reader first uses a chart. The loader names the bundle's file itself.
+LOADER_SCRIPT = Path(__file__).resolve().parent / "assets" / "charts.js"
+ENHANCEMENT_SCRIPT = Path(__file__).resolve().parent / "assets" / "charts-vega.js"
+LOADER_PATH, BUNDLE_PATH = "assets/charts.js", "assets/charts-vega.js"  # in the built site
+
+
+def chart_scripts(cache_dir: Path | None = None) -> dict[str, bytes]:
+    """The chart scripts by their path in the site: the loader pages name, the bundle it loads."""
+    return {LOADER_PATH: LOADER_SCRIPT.read_bytes(), BUNDLE_PATH: enhancement_bundle(cache_dir)}
 
 
 def enhancement_bundle(cache_dir: Path | None = None) -> bytes:

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from builder.audit import AuditRow
-from builder.charts import Chart, RenderedChart
+from builder.charts import LOADER_PATH, Chart, RenderedChart
 from builder.datatext import DataTranslations
 from builder.figures import Figure, FigureSet
 from builder.formatting import Formatter
@@ -164,7 +164,7 @@ class PageRenderer:
             raise PageError(f"{page_name}: {error.__class__.__name__}: {error}") from None
 
     def _render(self, source: str, base: str, html_base: str) -> str:
-        self.page_has_charts = False  # the enhancement script goes on chart pages only, once
+        self.page_has_charts = False  # the chart loader goes on chart pages only, once
         html = self.formatter(html_base)
         template = html_environment(html, check_claim).from_string(source)
         return template.render(
@@ -255,7 +255,7 @@ class PageRenderer:
             notice = f'<p class="chart-notice">{escape(figure["illustrative"])}</p>'
         elif self.reads_reconstructed(chart):
             notice = f'<p class="chart-notice">{escape(figure["reconstructed"])}</p>'
-        script = "" if self.page_has_charts else f'<script src="{base}assets/charts.js" defer></script>'
+        script = "" if self.page_has_charts else f'<script src="{base}{LOADER_PATH}" defer></script>'
         self.page_has_charts = True
         return Markup(
             f'<figure class="chart" id="chart-{name}" data-vega="{href}.vg.json">'

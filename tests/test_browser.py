@@ -1,7 +1,8 @@
 """The built site, read in a real browser: Debian's Chromium driven by Playwright.
 
 Every page loads with no console error and no request leaving localhost; each chart shows
-its SVG with and without JavaScript; chart code loads only where there are charts;
+its SVG with and without JavaScript; chart code loads only where there are charts, and
+Vega only when a reader first uses a chart (pointer, keyboard or touch);
 downloads work; axe-core finds no accessibility violation; Chinese text is drawn with a
 CJK font. Screenshots of two pages at desktop and phone sizes are saved for review.
 """
@@ -63,9 +64,11 @@ def browser() -> Iterator[object]:
 class PageVisit:
     """One page load with everything the browser asked for and complained about."""
 
-    def __init__(self, browser: object, url: str, javascript: bool = True, viewport: dict | None = None) -> None:
+    def __init__(
+        self, browser: object, url: str, javascript: bool = True, viewport: dict | None = None, touch: bool = False
+    ) -> None:
         self.context = browser.new_context(
-            java_script_enabled=javascript, viewport=viewport or {"width": 1280, "height": 900}
+            java_script_enabled=javascript, viewport=viewport or {"width": 1280, "height": 900}, has_touch=touch
         )  # type: ignore[attr-defined]
         self.page = self.context.new_page()
         self.requests: list[str] = []
@@ -116,12 +119,86 @@ def test_chart_code_loads_only_on_pages_with_charts(browser, real_site, site_ser
             visit.close()
 
 
+LOADER, BUNDLE = "/assets/charts.js", "/assets/charts-vega.js"
+
+
+def chart_script_bytes(site: Path, requests: list[str]) -> int:
+    """The bytes of every chart script a page asked for (the loader, the Vega bundle)."""
+    paths = {urlparse(u).path for u in requests if urlparse(u).path.startswith("/assets/charts")}
+    return sum((site / p.lstrip("/")).stat().st_size for p in paths)
+
+
+def scroll_through(page) -> None:
+    """Scroll to the end, as a reader would, so lazy images load; the pointer does not move."""
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("path", ["/findings/volume/", "/zh/findings/traders/"])
+def test_a_chart_page_loads_no_vega_until_a_chart_is_used(browser, real_site, site_server, path):
+    visit = PageVisit(browser, site_server + path)
+    try:
+        scroll_through(visit.page)
+        paths = [urlparse(u).path for u in visit.requests]
+        assert LOADER in paths and BUNDLE not in paths, paths
+        assert not [p for p in paths if p.endswith(".vg.json")], "chart specs fetched before any chart was used"
+        assert chart_script_bytes(real_site, visit.requests) < 4_000, "the first chart script carries Vega"
+        assert visit.page.locator(".chart-interactive").count() == 0
+        images = visit.page.locator("figure.chart img.chart-image")
+        assert images.count() >= 1 and all(images.nth(i).is_visible() for i in range(images.count()))
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def use_chart(page, figure, how: str) -> None:
+    """Reach a chart as a reader does: point at it, tap it, or Tab into it."""
+    if how == "hover":
+        figure.hover()
+    elif how == "touch":
+        figure.query_selector("img.chart-image").tap()
+    else:
+        for _ in range(300):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.closest('figure.chart') !== null"):
+                return
+        pytest.fail("no chart figure is reachable with Tab")
+
+
+@pytest.mark.parametrize("how", ["hover", "keyboard", "touch"])
+def test_using_a_chart_loads_vega_once_and_draws_every_chart(browser, real_site, site_server, how):
+    visit = PageVisit(browser, site_server + "/findings/volume/", touch=how == "touch")
+    try:
+        page = visit.page
+        scroll_through(page)
+        figures = page.query_selector_all("figure.chart")
+        assert len(figures) >= 2
+        use_chart(page, figures[0], how)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure.chart')].every(f => f.querySelector('.chart-interactive svg .mark-group'))",
+            timeout=15_000,
+        )
+        for figure in figures:
+            assert not figure.query_selector("img.chart-image").is_visible()
+        figures[-1].hover()  # using other charts, by pointer or keyboard, loads nothing more
+        figures[-1].query_selector("summary").focus()
+        page.wait_for_load_state("networkidle")
+        paths = [urlparse(u).path for u in visit.requests]
+        assert paths.count(BUNDLE) == 1, paths
+        assert page.locator(".chart-interactive").count() == len(figures)
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_every_chart_shows_its_svg_with_and_without_javascript(browser, real_site, site_server, javascript):
     for path in chart_pages(real_site):
         visit = PageVisit(browser, site_server + path, javascript=javascript)
         try:
             page = visit.page
+            if javascript:
+                page.query_selector("figure.chart").hover()  # the interactive layer loads on first use
             for figure in page.query_selector_all("figure.chart"):
                 figure.scroll_into_view_if_needed()
                 name = figure.get_attribute("id")
@@ -140,7 +217,11 @@ def test_every_chart_shows_its_svg_with_and_without_javascript(browser, real_sit
                     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image, timeout=15_000)
                     assert image.get_attribute("src").endswith(".svg")
                     assert image.get_attribute("alt")
+                    assert image.is_visible() and not figure.query_selector(".chart-interactive")
+                    assert figure.query_selector_all(".chart-downloads a[download]"), f"{path} {name}: no downloads"
                 assert figure.query_selector("figcaption") and figure.query_selector("table")
+            if not javascript:
+                assert chart_script_bytes(real_site, visit.requests) == 0, f"{path}: a chart script was fetched"
             assert visit.errors == [], f"{path}: {visit.errors}"
         finally:
             visit.close()

@@ -1,35 +1,26 @@
-// Progressive enhancement for chart figures. Without JavaScript, or if anything here
-// fails, each figure keeps its static SVG image, caption and data table. With it, the image
-// is replaced by the same chart drawn by Vega in the browser, which adds tooltips.
-// This file is bundled with Vega at build time (builder/charts.py, vl-convert), so the
-// site never loads a script from another host.
-async function enhanceFigure(figure) {
-  const image = figure.querySelector("img.chart-image");
-  const response = await fetch(figure.dataset.vega);
-  if (!response.ok) throw new Error(`${figure.dataset.vega}: ${response.status}`);
-  const spec = await response.json();
-  const holder = document.createElement("div");
-  holder.className = "chart-interactive";
-  holder.setAttribute("role", "img");
-  holder.setAttribute("aria-label", image ? image.alt : "");
-  // The bundler exposes only vegaEmbed; the spec is already compiled to Vega at build time.
-  await vegaEmbed(holder, spec, { mode: "vega", renderer: "svg", actions: false });
-  if (image) {
-    image.after(holder);
-    image.hidden = true;
-  }
-}
+// The only chart script a page loads at first. Chart figures are complete without
+// JavaScript (a static SVG, a caption, the data as a table); drawing them with Vega, for
+// tooltips, takes a script some 300 KB gzipped. This loader fetches it on a reader's first
+// use of a chart: the pointer entering a figure, a touch on it, or focus moving into it
+// (its table summary and download links already take focus; no tab stop is added). The
+// bundle is a same-origin file beside this one, so every page asks for the same URL and
+// the browser caches it. Wrapped in a function: the bundle declares its names globally.
+(() => {
+  const bundle = new URL("charts-vega.js", document.currentScript.src).href;
+  const figures = document.querySelectorAll("figure.chart[data-vega]");
+  const triggers = ["pointerenter", "focusin", "touchstart"];
 
-function enhanceCharts() {
-  for (const figure of document.querySelectorAll("figure.chart[data-vega]")) {
-    enhanceFigure(figure).catch(() => {
-      // Keep the static image: it says everything the interactive chart says.
-    });
+  function loadBundle(event) {
+    for (const figure of figures) {
+      for (const type of triggers) figure.removeEventListener(type, loadBundle);
+    }
+    const script = document.createElement("script");
+    script.src = bundle;
+    script.dataset.first = event.currentTarget.id;
+    document.head.append(script);
   }
-}
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", enhanceCharts);
-} else {
-  enhanceCharts();
-}
+  for (const figure of figures) {
+    for (const type of triggers) figure.addEventListener(type, loadBundle, { passive: true });
+  }
+})();
