@@ -8,11 +8,15 @@ leaves the previous site untouched. Nothing here depends on MkDocs: the site ada
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from builder.analysis import Analysis, analyse
@@ -39,6 +43,9 @@ from builder.safe_files import read_bytes
 from builder.study import Study
 from builder.template import template_csv, template_xlsx
 from builder.timestamps import package_time
+
+URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+NOTE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,80 @@ def reconstruction_script(package: Package) -> tuple[Download | None, dict[str, 
     return Download(Path(script).name, url), {url: path.read_bytes()}
 
 
+def safe_link(url: str) -> bool:
+    """Whether a link of the notes may be published: http, https, mailto, or a relative address."""
+    scheme = URL_SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in NOTE_SCHEMES
+
+
+def site_link(url: str) -> str:
+    """A relative link of the notes as MkDocs would have written it on the releases page.
+
+    The notes are shown on releases.md, served at releases/ (directory URLs): a path is
+    relative to the docs folder, and a page (audit.md) is served at its folder (../audit/).
+    """
+    if URL_SCHEME.match(url) or url.startswith(("/", "#", "?")):
+        return url
+    path, mark, rest = url.partition("#") if "#" in url else url.partition("?")
+    if path.endswith(".md"):
+        page = path.removesuffix(".md")
+        page = page.removesuffix("index") if page == "index" or page.endswith("/index") else page + "/"
+        path = page
+    return f"../{path}{mark}{rest}"
+
+
+def notes_renderer() -> MarkdownIt:
+    """CommonMark without raw HTML, attribute lists, or links other than web, mail and relative ones.
+
+    A refused link is shown as its text (an image, as its description).
+    """
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # judged once normalised, below
+    md.core.ruler.push("refuse_links", refuse_links)
+    return md
+
+
+def refuse_links(state: StateCore) -> None:
+    """Keep the links and images whose address may be published; replace the others by their text."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        refusing = False
+        for token in block.children:
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                refusing = not safe_link(href)
+                if refusing:
+                    continue
+                token.attrSet("href", site_link(href))
+            elif token.type == "link_close" and refusing:
+                refusing = False
+                continue
+            elif token.type == "image":
+                src = str(token.attrGet("src") or "")
+                if not safe_link(src):
+                    alt = Token("text", "", 0)
+                    alt.content = token.content
+                    token = alt
+                else:
+                    token.attrSet("src", site_link(src))
+            kept.append(token)
+        block.children = kept
+
+
+def render_notes(text: str) -> str:
+    """The notes' Markdown as HTML that is safe to publish as it is."""
+    return notes_renderer().render(text)
+
+
 def release_notes(folder: Path, version: str, edition: Edition) -> Markup | None:
     """A release's notes, written by maintainers in Markdown: formatting kept, raw HTML shown as text.
 
     An edition reads VERSION.LANG.md if there is one, else the notes as written (VERSION.md),
     marked with their language so that browsers and screen readers read them as such.
+    The notes are rendered here, not by the site engine, whose Markdown extensions
+    (attribute lists) would let a note add attributes such as onclick to its links.
     """
     translated = folder / f"{version}.{edition.language}.md"
     if edition.language != edition.source_language and translated.is_file():
@@ -96,8 +172,8 @@ def release_notes(folder: Path, version: str, edition: Edition) -> Markup | None
         lang = "" if edition.language == edition.source_language else f' lang="{escape(edition.source_language)}"'
     if not path.is_file():
         return None
-    notes = escape(read_bytes(path).decode("utf-8"))
-    return Markup(f'<div class="verbatim"{lang} markdown="1">\n\n{notes}\n\n</div>')
+    notes = render_notes(read_bytes(path).decode("utf-8"))
+    return Markup(f'<div class="verbatim"{lang}>\n{notes}</div>')
 
 
 def release_pages(
