@@ -20,6 +20,7 @@ checked for groups small enough to single out an account (k-anonymity).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from stdnum import isbn, issn
 
 from builder.csvfiles import records
@@ -45,6 +47,7 @@ K_VARIABLE = "BUILDER_K_ANONYMITY"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")  # -1 is a number, not a formula
 CELLS_PER_SCAN = 200_000
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # stops at the next <, so linear in the text
 # Descriptor properties whose value is a web address by definition (the standard's links).
 LINK_PROPERTIES = frozenset({"path", "homepage", "url", "profile", "$schema", "uri", "href"})
 # Bibliographic identifiers of a source: published data about a book, not about a person.
@@ -176,16 +179,19 @@ def cells(root: Path, resource: dict[str, Any]) -> Iterator[Text]:
 
 
 def descriptor_texts(value: Any, label: str, where: str = "") -> Iterator[Text]:
-    """Every text and whole number of the descriptor, with its JSON path."""
+    """Every text, number and key of the descriptor, with its JSON path."""
     key = where.rsplit(".", 1)[-1]
     if isinstance(value, dict):
         for name, item in value.items():
-            yield from descriptor_texts(item, label, f"{where}.{name}" if where else str(name))
+            path = f"{where}.{name}" if where else str(name)
+            yield Text(label, None, path, str(name), label, "text")  # a key is text a reader sees too
+            yield from descriptor_texts(item, label, path)
     elif isinstance(value, list):
         for number, item in enumerate(value, start=1):
             yield from descriptor_texts(item, label, f"{where}[{number}]")
-    elif isinstance(value, str | int) and not isinstance(value, bool) and key not in MACHINE_WRITTEN:
-        text = str(value)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool) and key not in MACHINE_WRITTEN:
+        # 13812345678.0 is written 13812345678 wherever it is shown
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         if key in BIBLIOGRAPHIC and BIBLIOGRAPHIC[key](text):
             return
         allowed = frozenset({"url"}) if key in LINK_PROPERTIES else frozenset()
@@ -209,15 +215,84 @@ def notes_texts(root: Path) -> Iterator[Text]:
             )
 
 
+def without_comments(text: str) -> str:
+    """The text without its HTML comments; one that spans lines leaves its line breaks."""
+    kept, start = [], 0
+    while (opening := text.find("<!--", start)) >= 0:
+        closing = text.find("-->", opening + 4)
+        end = len(text) if closing < 0 else closing + 3
+        kept += [text[start:opening], "\n" * text.count("\n", opening, end)]
+        start = end
+    kept.append(text[start:])
+    return "".join(kept)
+
+
+def as_read(text: str) -> str:
+    """What a reader sees of a piece of page text: tags removed (not spaced), entities decoded."""
+    return html.unescape(HTML_TAG.sub("", text))
+
+
+def paragraphs(content: str) -> Iterator[tuple[int, str]]:
+    """Each paragraph of a Markdown page (its lines joined by a space), and the line it starts on."""
+    lines: list[str] = []
+    start = 0
+    for number, line in enumerate([*without_comments(content).splitlines(), ""], start=1):
+        if line.strip():
+            start = start or number
+            lines.append(line.strip())
+        elif lines:
+            yield start, " ".join(lines)
+            lines, start = [], 0
+
+
+def page_texts(path: Path, shown: str) -> Iterator[Text]:
+    """A page's text as Markdown shows it: paragraph by paragraph, as read (tags and comments gone)."""
+    content = read_bytes(path, shown=shown).decode("utf-8", errors="replace")
+    for number, paragraph in paragraphs(content):
+        yield Text(shown, number, None, as_read(paragraph), shown, "line", MAINTAINERS_WRITING)
+
+
+def yaml_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string of a parsed YAML document (keys included), with its key path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            yield path, str(key)
+            yield from yaml_strings(item, path)
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield from yaml_strings(item, f"{where}[{number}]")
+    elif isinstance(value, str):
+        yield where, value
+
+
+def catalogue_texts(path: Path, shown: str) -> Iterator[Text]:
+    """A strings catalogue's values as parsed (a folded scalar is one text), each named by its keys."""
+    content = read_bytes(path, shown=shown).decode("utf-8", errors="replace")
+    try:
+        parsed = yaml.safe_load(content)
+    except (yaml.YAMLError, RecursionError):
+        yield from text_file_lines(path, shown)  # not YAML: read it line by line
+        return
+    for where, value in yaml_strings(parsed):
+        if value.strip():
+            yield Text(shown, None, where, as_read(without_comments(value)), shown, "text", MAINTAINERS_WRITING)
+
+
 def page_problems(docs_dir: Path, catalogues: Sequence[Path] = ()) -> list[Problem]:
-    """Personal data in the pages' own text and the strings catalogues (checked at build time)."""
+    """Personal data in the pages' own text and the strings catalogues (checked at build time).
+
+    Pages are read as Markdown shows them: a paragraph's lines are joined, HTML tags and
+    comments are removed and entities decoded, so a number split over lines or tags is found.
+    """
     texts: list[Text] = []
     base = docs_dir.parent
-    files = sorted(docs_dir.rglob("*.md")) + [path for path in catalogues if path.is_file()]
-    for path in files:
+    pages = [(path, page_texts) for path in sorted(docs_dir.rglob("*.md"))]
+    files = pages + [(path, catalogue_texts) for path in catalogues if path.is_file()]
+    for path, reader in files:
         shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
         try:
-            texts += text_file_lines(path, shown)
+            texts += reader(path, shown)
         except FileRefused as refused:
             return [refused_problem(refused, shown, shown)]
     return scan_texts(texts, [])
