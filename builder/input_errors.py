@@ -61,6 +61,13 @@ INPUT_ERRORS = ErrorCatalogue(
             "{fix}",
         ),
         ErrorCode(
+            "control-character",
+            "Text holds a control character or a bidirectional override.",
+            "Delete the character; retype the text if it was pasted from elsewhere.",
+            "the text holds {character}, which is never shown as written (at character {position})",
+            "delete it: control characters and direction overrides can hide or reorder what a reader sees",
+        ),
+        ErrorCode(
             "allowlist-invalid",
             "An entry of `privacy-allowlist.json` is malformed.",
             "Give each entry resource, field, value, reason and reviewed_by.",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import printed
+from builder.control_chars import control_problems
 from builder.csvfiles import resource_rows
 from builder.descriptor import KEYS, read_descriptor, structure_problems
 from builder.errors import ENGINE_ERRORS
@@ -164,6 +165,7 @@ def validate_afresh(descriptor_path: Path, checks: Checks) -> Report:
         # Everything else read from such a file is a consequence of the stray quote.
         return Report(sorted(merged, key=Problem.sort_key), settings, options)
     problems = frictionless_problems(descriptor_path, descriptor)
+    problems += control_problems(descriptor, root, label)
     problems += number_problems(descriptor, root)
     problems += privacy_problems(descriptor, root, label)
     problems = without_echoes(problems)
