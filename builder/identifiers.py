@@ -29,9 +29,11 @@ from stdnum.exceptions import ValidationError
 from builder.addresses import FILE_SUFFIXES, Match, address_matches, public
 from builder.normalise import Source, normalise, normalise_all
 
-# Between the digits of one number: one separator, or up to three of them (") -", " / ").
-# A comma followed by a space is list punctuation ("13, 47, 58"), never inside a number.
-GAP = r"(?:[ \-‐‑‒–—―−/_.·・()\[\]~]{1,3}|,(?! ))?"
+# Between the digits of one number: any run of spaces, with up to three other separators
+# among them (" - ", " / ", "、", "|"). A comma or semicolon followed by a space is list
+# punctuation ("13, 47, 58"), never inside a number. Possessive repeats keep it linear.
+SEPARATORS = r"[\-‐‑‒–—―−/_.·・()\[\]~、|*:]"
+GAP = rf"(?:(?: *+){SEPARATORS}{{1,3}}+(?: *+)|(?: ++)|[,;](?! ))?"
 
 
 def digits(count: str) -> str:
@@ -98,7 +100,7 @@ QQ = re.compile(
 WECHAT_ID = r"[a-z][-_a-z0-9]{5,19}(?![-_a-z0-9])"
 # Chinese and pinyin labels are never prose, so an id may follow them directly.
 WECHAT = re.compile(
-    rf"(?P<label>微{GAP}信|威信|薇信|维信|徽信|唯信|v(?<![a-z0-9]v){GAP}信|加{GAP}(?:微{GAP}信|v{GAP}信|v|微|wx|vx)"
+    rf"(?P<label>微{GAP}信|威信|薇信|维信|徽信|唯信|v(?<![a-z0-9]v){GAP}信|加{GAP}(?:(?:我|个){GAP})?(?:微{GAP}信|v{GAP}信|v|微|wx|vx)"
     rf"|v(?<![a-z0-9]v){GAP}x(?![a-z])|w(?<![a-z0-9]w){GAP}x(?![a-z])"
     rf"|w(?<![a-z0-9]w)ei{GAP}xin(?![a-z])|w(?<![a-z0-9]w)e{GAP}chat{GAP}id(?![a-z]))"
     r"(?P<suffix> ?(?:号码|号|帐号|账号|id(?![a-z])))?(?P<sep>[ .:=#是为号码]{0,4})"
@@ -175,9 +177,15 @@ def number_matches(text: str, start: int, end: int) -> Iterator[Match]:
             yield Match("phone-number", *match.span())
 
 
+# A number written as a quantity is not a phone or identity number: one decimal point
+# (1.5384615385 yuan a gram) or digits grouped in thousands (17,945,300,000).
+QUANTITY = re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def digit_matches(text: str) -> Iterator[Match]:
     for run in RUN.finditer(text):
-        if run.end() - run.start() >= 7:  # the shortest identifier, 1.1.1.1, is 7 characters
+        if run.end() - run.start() >= 7 and not QUANTITY.fullmatch(run.group()):
+            # the shortest identifier, 1.1.1.1, is 7 characters
             yield from number_matches(text, run.start(), run.end())
 
 

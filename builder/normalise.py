@@ -2,7 +2,7 @@
 
 NFKC first (full-width letters and digits, circled ①, ＠ and ．); then invisible characters
 are dropped (zero-width spaces and joiners, soft hyphens, combining marks, controls), every
-space becomes " ", every digit system is folded to 0-9 (Arabic-Indic, Devanagari, ❶, ¹),
+space, blank filler and symbol (❤, emoji) becomes " ", 。 reads as ".", every digit system is folded to 0-9 (Arabic-Indic, Devanagari, ❶, ¹),
 Chinese numerals are read as digits (〇一二…九, 幺, 两, financial 壹贰…), and case is folded.
 Each character is normalised on its own, so a finding in the normalised text can be traced
 back to the characters that were written.
@@ -31,6 +31,13 @@ CHINESE_DIGITS = {
 }
 INVISIBLE = ("Cf", "Cc", "Mn", "Me", "Cs", "Co")  # format, control, combining, surrogate, private use
 SPACES = ("Zs", "Zl", "Zp")
+# Letters and symbols drawn as blanks (Hangul fillers, the blank braille pattern) read as a
+# space; so do other symbols (❤, ★, emoji), written between digits or inside a label
+# ("微❤信") to break a pattern. The ideographic full stop reads as the dot it stands for in
+# "taobao。com" or "8。8。8。8".
+BLANKS = frozenset("\u3164\uffa0\u115f\u1160\u2800")
+SYMBOLS = ("So", "Sk")
+READ_AS = {"\u3002": ".", "\uff61": "."}
 ASCII_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -40,8 +47,10 @@ def normalised_char(char: str) -> str:
     if char == "\n":
         return char  # kept: it separates cells and lines, and no pattern crosses it
     category = unicodedata.category(char)
-    if category in SPACES or char in "\t\r\v\f":
+    if category in SPACES or char in "\t\r\v\f" or char in BLANKS:
         return " "
+    if char in READ_AS:
+        return READ_AS[char]
     if category in INVISIBLE:
         return ""
     if char in CHINESE_DIGITS:
@@ -50,6 +59,8 @@ def normalised_char(char: str) -> str:
     if digit is not None and len(unicodedata.normalize("NFKC", char)) <= 1:
         return str(digit)  # ① ❶ ¹ ٣ ३ 𝟑: one digit, whatever the script
     decomposed = unicodedata.normalize("NFKC", char)
+    if category in SYMBOLS and decomposed == char:  # ™ decomposes to letters; ❤ stays a symbol
+        return " "
     return "".join(normalised_char(c) if c != char else c for c in decomposed).lower()
 
 
