@@ -18,6 +18,8 @@ CASES = sorted(p.name.removesuffix(".expected.txt") for p in CORPUS.glob("*.expe
 
 def test_the_corpus_covers_every_failure_mode_the_issue_names():
     named = {
+        "control-character",
+        "phone-with-long-blanks",
         "not-utf8",
         "byte-order-mark",
         "ragged-rows",

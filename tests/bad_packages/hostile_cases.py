@@ -173,6 +173,8 @@ HOSTILE_CASES: dict[str, Make] = {
     "phone-in-chinese-numerals": cell("events", 3, "description", "Order through 幺叁玖 壹贰叁肆 伍陆柒捌 only."),
     "phone-with-invisible-separators": cell("glossary", 4, "definition", "Call 1\u200b3\u200b9-1234\u200b-5678 today."),
     "landline": cell("events", 2, "place", "Shop, tel. (010) 6512-3456"),
+    "control-character": cell("glossary", 5, "definition", "Call \u202e87654321831 today."),
+    "phone-with-long-blanks": cell("glossary", 6, "definition", "Stock: 138    1234\u31645678, ask."),
     "wechat-label-variants": cell("transaction_steps", 4, "description", "加V：ivoryking88 or vx: shop_2015"),
     "qq-group": cell("glossary", 6, "definition", "Buyers meet in QQ群：123 456 789."),
     "email-spelled-out": cell("events", 3, "actor", "seller dot name at example dot com"),
