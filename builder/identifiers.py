@@ -93,7 +93,7 @@ PROVINCES = frozenset(
 # Each alternative starts with a literal character and checks the one before it after, so
 # the regular expression engine skips ahead to those characters instead of trying each.
 QQ = re.compile(
-    rf"(?:q(?<![a-z0-9]q){GAP}q(?![a-z])|扣扣|企鹅|球球|抠抠)"
+    rf"(?:q(?<![a-z0-9]q){GAP}q(?![a-z])|扣{GAP}扣|企{GAP}鹅|球球|抠{GAP}抠)"
     r"(?: ?(?:群|号码|号|帐号|账号|number(?![a-z])|no(?![a-z])|id(?![a-z])|group(?![a-z])))?[ .:=#是为号码]{0,4}"
     rf"(?P<id>[1-9]{digits('4,11')})(?!\d)"
 )

@@ -269,6 +269,7 @@ def test_a_megabyte_cell_is_scanned_in_bounded_time(name):
         "微❤信 ivoryshop88",
         "taobao。com/shop123",
         "8。8。8。8",
+        "扣 扣 12345678",
     ],
 )
 def test_spellings_found_in_review_are_caught(written):
