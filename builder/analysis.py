@@ -40,20 +40,23 @@ class Analysis:
 _analyses: dict[tuple[str, int], Analysis] = {}
 
 
-def analyse(descriptor_path: Path, study: Study) -> Analysis:
-    """Analyse the package, or raise PackageError listing every problem that prevents it."""
+def analyse(descriptor_path: Path, study: Study, verdicts: Path | None = None) -> Analysis:
+    """Analyse the package, or raise PackageError listing every problem that prevents it.
+
+    `verdicts`: a folder of validation verdicts kept between runs (builder.verdicts).
+    """
     descriptor_path = Path(descriptor_path)
     digest = validation.inputs_digest(descriptor_path)
     if digest is not None and (digest, id(study)) in _analyses:
         return _analyses[(digest, id(study))]
-    analysis = analyse_afresh(descriptor_path, study)
+    analysis = analyse_afresh(descriptor_path, study, verdicts)
     if digest is not None:
         _analyses[(digest, id(study))] = analysis
     return analysis
 
 
-def analyse_afresh(descriptor_path: Path, study: Study) -> Analysis:
-    report = validation.validate_report(descriptor_path, study.checks)
+def analyse_afresh(descriptor_path: Path, study: Study, verdicts: Path | None = None) -> Analysis:
+    report = validation.validate_report(descriptor_path, study.checks, verdicts)
     if not report.valid:
         raise PackageError(report.problems)
     package = loading.open_package(descriptor_path)
@@ -68,10 +71,10 @@ def analyse_afresh(descriptor_path: Path, study: Study) -> Analysis:
     return Analysis(descriptor_path, study, package, report.settings, report.options, aggregates, figures, rows)
 
 
-def problems_of(descriptor_path: Path, study: Study) -> list[Problem]:
+def problems_of(descriptor_path: Path, study: Study, verdicts: Path | None = None) -> list[Problem]:
     """Every problem that stops the package from being analysed (empty if it can be)."""
     try:
-        analyse(descriptor_path, study)
+        analyse(descriptor_path, study, verdicts)
     except PackageError as error:
         return error.problems
     return []

@@ -283,7 +283,7 @@ def assemble(
     shown = f" ({edition.language} edition)" if edition.prefix else ""
     progress.stage("validating the package" + shown)
     progress.count("pages", 0)
-    analysis = analyse(config.package, study)
+    analysis = analyse(config.package, study, config.verdicts)
     altered = verify_all(config.package) + site_text_problems(config)
     if altered:
         raise PackageError(altered)

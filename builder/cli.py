@@ -40,7 +40,7 @@ def command_validate(args: argparse.Namespace) -> int:
     from builder.analysis import problems_of
 
     config = configured(args)
-    problems = problems_of(config.package, config.study())
+    problems = problems_of(config.package, config.study(), config.verdicts)
     if problems:
         report(problems, args.json)
         return DATA_ERROR
@@ -52,7 +52,7 @@ def command_audit(args: argparse.Namespace) -> int:
     from builder.analysis import analyse
 
     config = configured(args)
-    rows = analyse(config.package, config.study()).audit
+    rows = analyse(config.package, config.study(), config.verdicts).audit
     if args.json:
         json.dump([dataclasses.asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

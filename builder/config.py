@@ -45,6 +45,11 @@ class ReportConfig:
     def cache_dir(self) -> Path:
         return self.root / CACHE_FOLDER
 
+    @property
+    def verdicts(self) -> Path:
+        """Validation verdicts kept between runs (builder.verdicts)."""
+        return self.cache_dir / "verdicts"
+
     def strings(self, language: str = DEFAULT_LANGUAGE) -> Path:
         """The strings catalogue of one language."""
         return (self.root / self.strings_pattern.replace("{language}", language)).resolve()

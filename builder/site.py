@@ -291,7 +291,7 @@ def check_package(config_file: Path, package: Path | None) -> None:
     """Analyse the package before MkDocs starts, so a bad one is reported in full and alone."""
     try:
         report = read_config(config_file).with_package(package)
-        analyse(report.package, report.study())
+        analyse(report.package, report.study(), report.verdicts)
         problems = verify_all(report.package) + site_text_problems(report)
     except UsageError as error:
         raise SiteBuildError(str(error)) from None

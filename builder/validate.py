@@ -30,6 +30,7 @@ from builder.requirements import Requirements, missing
 from builder.safe_files import DEFAULT_MAX_RESOURCE_BYTES, FileRefused, chunks, max_resource_bytes, read_bytes
 from builder.schema_check import frictionless_problems, without_echoes
 from builder.settings import StudySettings, parse_settings
+from builder.verdicts import read_verdict, verdict_key, write_verdict
 
 PROVENANCES = ("published", "reconstructed", "observed")
 E = ENGINE_ERRORS
@@ -130,13 +131,19 @@ def validate(descriptor_path: Path, checks: Checks | None = None) -> list[Proble
     return list(validate_report(descriptor_path, checks).problems)
 
 
-def validate_report(descriptor_path: Path, checks: Checks | None = None) -> Report:
-    """Validate, reusing the report of identical inputs validated earlier in this process."""
+def validate_report(descriptor_path: Path, checks: Checks | None = None, verdicts: Path | None = None) -> Report:
+    """Validate, reusing the report of identical inputs validated earlier in this process or,
+    given a `verdicts` folder, in an earlier run (builder.verdicts says what the key holds)."""
     descriptor_path, checks = Path(descriptor_path), checks or Checks()
     key = inputs_digest(descriptor_path)
     if key is not None and (key, id(checks)) in _reports:
         return _reports[(key, id(checks))]
-    report = validate_afresh(descriptor_path, checks)
+    stored = verdict_key(key, checks) if key is not None and verdicts is not None else None
+    report = read_verdict(verdicts, stored) if verdicts is not None and stored is not None else None
+    if not isinstance(report, Report):
+        report = validate_afresh(descriptor_path, checks)
+        if verdicts is not None and stored is not None:
+            write_verdict(verdicts, stored, report)
     if key is not None:
         _reports[(key, id(checks))] = report
     return report
