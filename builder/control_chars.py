@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from builder.csvfiles import records
 from builder.errors import ENGINE_ERRORS
+from builder.privacy import yaml_strings as nested_strings
 from builder.problems import Problem
 from builder.safe_files import FileRefused
 
@@ -36,24 +36,10 @@ def first_forbidden(text: str) -> tuple[str, int] | None:
     return None if found is None else (described(found.group()), found.start() + 1)
 
 
-def descriptor_texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(property path, text) for every string in the descriptor, keys included."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            yield where, str(key)
-            yield from descriptor_texts(item, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from descriptor_texts(item, f"{path}[{index}]")
-
-
 def control_problems(descriptor: dict[str, Any], root: Path, label: str) -> list[Problem]:
     """Every descriptor text and every cell (headers included) holding a forbidden character."""
     problems = []
-    for where, text in descriptor_texts(descriptor):
+    for where, text in nested_strings(descriptor):
         if found := first_forbidden(text):
             problems.append(CONTROL.at(label, None, where, character=found[0], position=found[1]))
     for resource in descriptor.get("resources", []):
