@@ -347,6 +347,7 @@ def assemble(
         rendered=rendered,
         releases=release_infos,
         presented=presented,
+        site_url=config.site_url,
     )
     footer = footer_html(strings, package.descriptor)
     renderer = PageRenderer(context, edition.prefix, translations)

@@ -9,7 +9,7 @@ as plain values, since only the plugin's own block matters here; `!ENV` is read 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ class ReportConfig:
     package: Path
     strings_pattern: str  # the strings catalogue's path; {language} stands for the language code
     docs_dir: Path | None = None  # the site's pages, scanned for personal data at build time
+    # Where the site is published (mkdocs.yml `site_url`, ends with /), or "" when unset: the
+    # absolute addresses of citations, JSON-LD and chart embeds are made from it.
+    site_url: str = ""
 
     @property
     def root(self) -> Path:
@@ -60,9 +63,7 @@ class ReportConfig:
             return self
         if Path(package).is_dir() and (Path(package) / "datapackage.json").is_file():
             package = Path(package) / "datapackage.json"  # the package's folder was given
-        return ReportConfig(
-            self.config_file, self.study_spec, Path(package).resolve(), self.strings_pattern, self.docs_dir
-        )
+        return replace(self, package=Path(package).resolve())
 
     def catalogues(self) -> list[Path]:
         """The strings catalogue of every language there is one for."""
@@ -110,7 +111,15 @@ def plugin_options(plugins: Any) -> dict[str, Any] | None:
     return None
 
 
-def report_config(config_file: Path, options: dict[str, Any], docs_dir: str | Path | None = None) -> ReportConfig:
+def published_url(site_url: Any) -> str:
+    """mkdocs.yml's `site_url` with one trailing slash, or "" when it is not set."""
+    text = str(site_url or "").strip()
+    return text.rstrip("/") + "/" if text else ""
+
+
+def report_config(
+    config_file: Path, options: dict[str, Any], docs_dir: str | Path | None = None, site_url: Any = None
+) -> ReportConfig:
     """Resolve the plugin's options (paths relative to mkdocs.yml)."""
     config_file = Path(config_file).resolve()
     if not options.get("study"):
@@ -124,6 +133,7 @@ def report_config(config_file: Path, options: dict[str, Any], docs_dir: str | Pa
         package=(root / options.get("package", "datapackage/datapackage.json")).resolve(),
         strings_pattern=str(options.get("strings", "site_src/_strings/{language}.yml")),
         docs_dir=None if docs_dir is None else (root / docs_dir).resolve(),
+        site_url=published_url(site_url),
     )
 
 
@@ -141,4 +151,4 @@ def read_config(config_file: Path) -> ReportConfig:
     options = plugin_options(data.get("plugins"))
     if options is None:
         raise ConfigError(f"{config_file} does not enable the {PLUGIN_NAME} plugin")
-    return report_config(config_file, options, str(data.get("docs_dir") or "docs"))
+    return report_config(config_file, options, str(data.get("docs_dir") or "docs"), data.get("site_url"))

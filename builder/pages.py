@@ -73,6 +73,7 @@ class SiteContext:
     rendered: dict[str, RenderedChart]
     releases: list[ReleaseInfo]  # newest first
     presented: ReleaseInfo | None  # the release whose data this site shows, if any
+    site_url: str = ""  # where this edition is published (ends with /), or "" when not configured
 
 
 class PageError(Exception):

@@ -92,7 +92,7 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         self.pinned_epoch = False
 
     def report(self, config: Any) -> ReportConfig:
-        return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir)
+        return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir, config.site_url)
 
     def languages(self, config: Any) -> tuple[list[str], str]:
         """The site's languages (default first) and the one being built now."""
