@@ -177,7 +177,7 @@ def release_notes(folder: Path, version: str, edition: Edition) -> Markup | None
 
 
 def release_pages(
-    package_path: Path, releases: list[Release], study: Study, edition: Edition
+    package_path: Path, releases: list[Release], study: Study, edition: Edition, site_url: str = ""
 ) -> tuple[list[ReleaseInfo], dict[str, bytes]]:
     """Describe every release for the Data pages, and the files served at /releases/VERSION/."""
     infos, files = [], {}
@@ -192,7 +192,7 @@ def release_pages(
             name = path.relative_to(release.path).as_posix()
             files[folder + name] = data
             entries.append(ReleaseFile(name, folder + name, len(data), sha256(data), name in reconstructed))
-        archive = release_zip(release)
+        archive = release_zip(release, site_url)
         files[folder + release.zip_name] = archive
         downloads = [{"format": "application/zip", "url": folder + release.zip_name}] + [
             {"format": "text/csv", "url": folder + r["path"]} for r in release.descriptor["resources"]
@@ -207,9 +207,9 @@ def release_pages(
                 files=entries,
                 changes=compare(old, release.path / "datapackage.json", study),
                 notes=release_notes(notes_dir(package_path), release.version, edition),
-                cite_text=plain_citation(release.descriptor),
-                cite_bibtex=Markup(bibtex(release.descriptor)),  # shown in a code block, which escapes it
-                jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads)),
+                cite_text=plain_citation(release.descriptor, site_url),
+                cite_bibtex=Markup(bibtex(release.descriptor, site_url)),  # shown in a code block, which escapes it
+                jsonld=jsonld_script(dataset_jsonld(release.descriptor, downloads, site_url)),
             )
         )
         previous = release
@@ -301,7 +301,7 @@ def assemble(
     package = analysis.package
     # Working files are served under their version only when they are exactly that release.
     progress.stage("preparing releases" + shown, total=len(releases))
-    release_infos, served = release_pages(config.package, releases, study, edition)
+    release_infos, served = release_pages(config.package, releases, study, edition, site_url=config.site_url)
     progress.advance(len(releases))
     if not edition.prefix:
         progress.count("releases", len(releases))

@@ -96,6 +96,7 @@ def command_release(args: argparse.Namespace) -> int:
     from builder.citation import write_citation_file
     from builder.progress import Progress
     from builder.release import ReleaseError, cut_release
+    from builder.zenodo import write_zenodo_file
 
     config = configured(args)
     labels = load_catalogue(config.strings())["labels"].get("headline", {})
@@ -107,9 +108,10 @@ def command_release(args: argparse.Namespace) -> int:
         return DATA_ERROR
     reporter.summary(f"release {release.version} frozen in {release.path}")
     if config.package == DEFAULT_PACKAGE.resolve():
-        # CITATION.cff describes the repository's own package, not one elsewhere.
+        # CITATION.cff and .zenodo.json describe the repository's own package, not one elsewhere.
         write_citation_file(config.package)
-        print("CITATION.cff updated; commit both, then build and publish the site (make deploy).")
+        write_zenodo_file(config.package)
+        print("CITATION.cff and .zenodo.json updated; commit them all, then build and publish the site (make deploy).")
     return 0
 
 
@@ -153,15 +155,18 @@ def record_releases(package: Path, as_json: bool) -> int:
 
 def command_citation(args: argparse.Namespace) -> int:
     from builder.citation import citation_file_is_current, write_citation_file
+    from builder.zenodo import write_zenodo_file, zenodo_file_is_current
 
     package = configured(args).package
     if args.check:
-        if not citation_file_is_current(package):
-            print("CITATION.cff is out of date with datapackage.json; run python -m builder citation", file=sys.stderr)
+        checks = {"CITATION.cff": citation_file_is_current, ".zenodo.json": zenodo_file_is_current}
+        stale = " and ".join(name for name, is_current in checks.items() if not is_current(package))
+        if stale:
+            print(f"{stale} out of date with datapackage.json; run python -m builder citation", file=sys.stderr)
             return DATA_ERROR
-        print("CITATION.cff is up to date")
+        print("CITATION.cff and .zenodo.json are up to date")
         return 0
-    print(f"wrote {write_citation_file(package)}")
+    print(f"wrote {write_citation_file(package)} and {write_zenodo_file(package)}")
     return 0
 
 
@@ -296,8 +301,8 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record releases cut before releases/index.json existed (once; each must pass its checksums)",
     )
-    citation = add(commands, "citation", command_citation, "write CITATION.cff from datapackage.json")
-    citation.add_argument("--check", action="store_true", help="only check that CITATION.cff is up to date")
+    citation = add(commands, "citation", command_citation, "write CITATION.cff and .zenodo.json from datapackage.json")
+    citation.add_argument("--check", action="store_true", help="only check that both are up to date")
     sheet = add(commands, "import", command_import, "add a monitoring sheet (CSV or XLSX) to the package", json=True)
     sheet.add_argument("sheet", type=Path, help="the monitoring sheet, one row per record")
     sheet.add_argument("--key-env", required=True, help="environment variable holding the secret pseudonymisation key")

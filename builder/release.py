@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from builder.analysis import problems_of
 from builder.changes import compare, count_rows
+from builder.citation import CITATION_NAME, release_citation_cff
 from builder.errors import ENGINE_ERRORS
-from builder.paths import TEMPLATES
 from builder.problems import Problem
 from builder.progress import Progress, Silent
 from builder.release_record import descriptor_problem, record_problems, record_release
@@ -41,6 +39,7 @@ from builder.safe_files import (
     resolve_inside,
 )
 from builder.study import Study
+from builder.text_templates import templates
 from builder.timestamps import package_time, source_date_epoch
 from builder.validate import validate
 
@@ -132,16 +131,12 @@ def dumps(descriptor: dict[str, Any]) -> bytes:
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
-    )
-    env.filters["quoted"] = lambda text: json.dumps(text, ensure_ascii=False)  # a YAML-safe string
-    return env
+def release_files(package_path: Path, version: str, changes: str, site_url: str = "") -> dict[str, bytes]:
+    """Every file of a new release, by path inside the release folder.
 
-
-def release_files(package_path: Path, version: str, changes: str) -> dict[str, bytes]:
-    """Every file of a new release, by path inside the release folder."""
+    `site_url` is where the site is published: the release's CITATION.cff names the
+    release's folder there, and names no address when it is "".
+    """
     package_path = Path(package_path)
     descriptor = json.loads(package_path.read_text(encoding="utf-8"))
     frozen = frozen_descriptor(descriptor, package_path.parent, version, release_time(descriptor))
@@ -152,6 +147,7 @@ def release_files(package_path: Path, version: str, changes: str) -> dict[str, b
     files[FROZEN_README] = (
         templates().get_template("release_readme.md.j2").render(package=frozen, rows=rows).encode("utf-8")
     )
+    files[CITATION_NAME] = release_citation_cff(frozen, site_url).encode("utf-8")
     files[SUMS] = "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
     return files
 
@@ -299,17 +295,23 @@ def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
     return problems + [problem for release in releases for problem in verify_release(release)]
 
 
-def release_zip(release: Release) -> bytes:
-    """The release as one zip: sorted entries, fixed times and permissions, same bytes every time."""
+def release_zip(release: Release, site_url: str = "") -> bytes:
+    """The release as one zip: sorted entries, fixed times and permissions, same bytes every time.
+
+    A release frozen without a CITATION.cff (before releases carried one) gets one made from
+    its frozen descriptor, so every zip can be cited as the version it is.
+    """
     created = dt.datetime.fromisoformat(release.created.replace("Z", "+00:00"))
     stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
     folder = release.zip_name.removesuffix(".zip")
+    entries = {p.relative_to(release.path).as_posix(): p.read_bytes() for p in release.path.rglob("*") if p.is_file()}
+    entries.setdefault(CITATION_NAME, release_citation_cff(release.descriptor, site_url).encode("utf-8"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(p for p in release.path.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(release.path).as_posix()}", date_time=stamp)
+        for name, data in sorted(entries.items()):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the permissions below are read the same everywhere
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
