@@ -9,26 +9,44 @@ address in its catalogue's `data` section, beside the text it was translated fro
       events:
         port-seizure-2019-03-04:
           description:
-            en: Customs seized 3 kg of ivory at the port.
-            zh: 海关在港口查获3千克象牙。
+            en: "Customs seized {1} kg of ivory on {2} March {3}."
+            zh: "{3}年3月{2}日，海关查获{1}千克象牙。"
 
-When a cell is corrected, its old translation no longer matches and is not used. A cell with
-no Latin letter (a number, a date, text already in the edition's script) is shown as it is.
-Every other cell without a current translation is reported: a strict build stops, naming the
-entries to add, so a reader of the Chinese edition never meets an English sentence unawares.
+No number of the cell is written in the catalogue: the figures stay in the package, and a
+catalogue never copies one. A number is what `NUMBER` matches: a run of digits with the
+thousands separators and decimal point inside it (1,234.5 is one number, a date written
+2019-03-04 three, and the digits of a name such as SHA256 one). Both texts of an entry write
+the cell's k-th number as `{k}`, counting from 1 in the order the numbers appear in the
+cell; the edition's text is filled with the numbers exactly as the cell writes them, in
+whatever order the translation places them. Every digit of an entry's source text is inside
+a placeholder, so `{k}` can never be ordinary text. The only digits a translation may write
+itself are the months the cell names (May → 5), as the edition's calendar writes them.
+
+When a cell's words are corrected, its old translation no longer matches and is not used;
+when only its numbers change, the translation stays right and shows the new numbers. A
+translation that drops, repeats or invents a placeholder, or writes any other number, is
+refused.
+
+A cell with no Latin letter (a number, a date, text already in the edition's script) is
+shown as it is. Every other cell without a current translation is reported: a strict build
+stops, naming the entries to add, so a reader of the Chinese edition never meets an English
+sentence unawares.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
+from collections import Counter
 from typing import Any
 
 import pandas as pd
 
 LATIN = re.compile(r"[A-Za-z]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+PLACEHOLDER = re.compile(r"\{([1-9]\d*)\}")  # {k}: the k-th number of the cell
 
 
 class CellText(str):
@@ -106,10 +124,11 @@ class DataTranslations:
         return str(value)
 
     def lookup(self, value: CellText) -> str | None:
-        """The translation of a cell, if the catalogue has one made from the cell's current text.
+        """The translation of a cell, if the catalogue has one made from the cell's current words.
 
-        Each entry keeps the text it was translated from beside the translation, so that a
-        corrected cell is never shown with the translation of what it used to say:
+        Each entry keeps the text it was translated from, numbers as placeholders, beside the
+        translation, so that a corrected cell is never shown with the translation of what it
+        used to say:
 
             description:
               en: "Security rules for the postal industry ..."
@@ -121,22 +140,23 @@ class DataTranslations:
         if not isinstance(entry, dict) or not entry.get(self.language):
             return None
         translated, source = str(entry[self.language]), str(entry.get(self.source_language, ""))
-        if source != str(value):
+        if source != number_template(value):
             self.stale[address] = (source, translated)
             return None
-        if sorted(NUMBER.findall(translated)) != self.numbers(value):
+        numbers = NUMBER.findall(value)
+        problems = placeholder_problems(translated, len(numbers), self.month_numbers(value))
+        if problems:
             # A translation may reword a cell, never change a figure in it (nor add one).
             self.other_gaps.add(
-                f"the translation under {value.address} does not carry the same numbers as the cell "
-                f"({', '.join(self.numbers(value)) or 'none'}); translate the words, keep every number as written"
+                f"the translation under {value.address} {'; '.join(problems)}; write the cell's numbers "
+                "as the placeholders of its source text, each once, and no other number"
             )
             return None
-        return translated
+        return fill_numbers(translated, numbers)
 
-    def numbers(self, text: str) -> list[str]:
-        """The numbers in a cell of the package, a month's name counting as its number."""
-        months = [self.months[m] for m in re.findall(r"[A-Za-z]+", text) if m in self.months]
-        return sorted(NUMBER.findall(text) + months)
+    def month_numbers(self, text: str) -> list[str]:
+        """The months a cell names, as numbers: the digits a translation may write itself."""
+        return [self.months[word] for word in re.findall(r"[A-Za-z]+", text) if word in self.months]
 
     def untranslated(self, value: Any) -> bool:
         """Whether this value is shown in the package's language rather than the edition's."""
@@ -188,7 +208,10 @@ def cells_in(value: Any, seen: set[int] | None = None) -> list[CellText]:
 def skeleton(
     cells: list[CellText], source: str, language: str, stale: dict[tuple[str, str, str], tuple[str, str]] | None = None
 ) -> str:
-    """The catalogue entries these cells need, as YAML to paste under `data:` and translate."""
+    """The catalogue entries these cells need, as YAML to paste under `data:` and translate.
+
+    The source text is written with its numbers as placeholders, as the catalogue keeps it.
+    """
     lines: list[str] = []
     last: tuple[str, str] | None = None
     for found in cells:
@@ -199,13 +222,52 @@ def skeleton(
             lines.append(f"    {yaml_key(found.key)}:")
             last = (found.resource, found.key)
         old = (stale or {}).get((found.resource, found.key, found.field))
+        template = number_template(found)
         lines.append(f"      {found.field}:")
-        lines.append(f"        {source}: {yaml_text(str(found))}")
+        lines.append(f"        {source}: {yaml_text(template)}")
+        keep = ", keeping each {n} placeholder" if PLACEHOLDER.search(template) else ""
         if old is None:
-            lines.append(f'        {language}: ""  # TODO translate')
+            lines.append(f'        {language}: ""  # TODO translate{keep}')
         else:
             lines.append(f"        {language}: {yaml_text(old[1])}  # TODO update: translated from {yaml_text(old[0])}")
     return "data:\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def number_template(text: str) -> str:
+    """The text with its k-th number written `{k}`: the form a catalogue keeps, no figure typed."""
+    position = itertools.count(1)
+    return NUMBER.sub(lambda number: f"{{{next(position)}}}", text)
+
+
+def fill_numbers(template: str, numbers: list[str]) -> str:
+    """The template with each placeholder `{k}` replaced by the k-th number, as written."""
+    return PLACEHOLDER.sub(lambda placeholder: numbers[int(placeholder[1]) - 1], template)
+
+
+def placeholder_problems(translation: str, count: int, months: list[str]) -> list[str]:
+    """What is wrong with a translation of a text of `count` numbers naming `months`, if anything.
+
+    Each placeholder {1}..{count} appears exactly once; any other digits are the months the
+    text names, written as numbers (May → 5), and nothing else.
+    """
+    used = Counter(int(k) for k in PLACEHOLDER.findall(translation))
+    wanted = range(1, count + 1)
+    problems = [
+        f"{what} {', '.join(f'{{{k}}}' for k in sorted(keys))}"
+        for what, keys in (
+            ("lacks", [k for k in wanted if not used[k]]),
+            ("repeats", [k for k in wanted if used[k] > 1]),
+            (f"invents (the cell has {count} numbers)", [k for k in used if k > count]),
+        )
+        if keys
+    ]
+    typed = NUMBER.findall(PLACEHOLDER.sub(" ", translation))
+    if sorted(typed) != sorted(months):
+        problems.append(
+            f"writes the digits {', '.join(typed) or 'none'}, where its only digits must be the months the cell "
+            f"names, as numbers ({', '.join(months) or 'none'})"
+        )
+    return problems
 
 
 def yaml_key(key: str) -> str:
