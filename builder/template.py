@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
 
 from builder.sheets import SheetSpec
+from builder.xlsx_bytes import pinned_zip, workbook_bytes
 
 FIXED_TIME = dt.datetime(2015, 5, 1)  # the workbook's metadata date: fixed, so the bytes are stable
 
@@ -33,27 +32,9 @@ def template_xlsx(spec: SheetSpec) -> bytes:
     guide.append(["column", "needed", "what to write"])
     for column in spec.columns:
         guide.append([column.name, column.needed_text, column.guide])
-    book.properties.created = book.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return stable_zip(buffer.getvalue())
+    return workbook_bytes(book, FIXED_TIME)
 
 
 def stable_zip(data: bytes) -> bytes:
-    """Rewrite a zip (an .xlsx is one) with fixed entry times, so the same input gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o100644 << 16
-            fixed.create_system = 3
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", content
-                )
-            target.writestr(fixed, content, compresslevel=9)
-    return out.getvalue()
+    """Rewrite a zip (an .xlsx is one) with the template's fixed entry times, so the same input gives the same bytes."""
+    return pinned_zip(data, FIXED_TIME)
