@@ -27,6 +27,7 @@ from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citati
 from builder.config import ReportConfig
 from builder.datatext import DataTranslations, cells_in
 from builder.editions import Edition
+from builder.embeds import StandaloneEdition, page_sources, standalone_edition, standalone_pages
 from builder.figures import Figure
 from builder.formatting import Formatter
 from builder.lineage import LineageIndex
@@ -258,7 +259,10 @@ def lineage_index(analysis: Analysis) -> LineageIndex:
     return LineageIndex(analysis.figures, analysis.audit, provenance)
 
 
-def chart_files(rendered: dict[str, RenderedChart], prefix: str = "") -> dict[str, bytes]:
+def chart_files(
+    rendered: dict[str, RenderedChart], prefix: str = "", standalone: StandaloneEdition | None = None
+) -> dict[str, bytes]:
+    """Each chart's image, data and specs; with `standalone`, its page for embedding in other sites."""
     files: dict[str, bytes] = {}
     for name, output in sorted(rendered.items()):
         files[f"{prefix}charts/{name}.svg"] = output.svg.encode("utf-8")
@@ -266,6 +270,8 @@ def chart_files(rendered: dict[str, RenderedChart], prefix: str = "") -> dict[st
         files[f"{prefix}charts/{name}.vl.json"] = output.spec_json.encode("utf-8")
         files[f"{prefix}charts/{name}.vg.json"] = output.vega_json.encode("utf-8")
         files[f"{prefix}charts/{name}.csv"] = output.csv.encode("utf-8")
+    if standalone is not None:
+        files.update(standalone_pages(rendered, standalone, prefix))
     return files
 
 
@@ -323,7 +329,9 @@ def assemble(
     for name, chart in charts.items():
         rendered[name] = render(chart, cache, typesetting)
         progress.advance()
-    files = chart_files(rendered, edition.prefix)
+    files = chart_files(
+        rendered, edition.prefix, standalone_edition(charts, kit, lineages, edition, page_sources(config.docs_dir))
+    )
     files.update(chart_scripts(cache))
     if study.sheet is not None:
         files["downloads/monitoring-sheet.csv"] = template_csv(study.sheet)

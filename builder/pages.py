@@ -9,7 +9,6 @@ event description that contains markup shows as text.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +19,13 @@ from markupsafe import Markup, escape
 from builder.audit import AuditRow
 from builder.charts import LOADER_PATH, Chart, RenderedChart
 from builder.datatext import DataTranslations
+from builder.embeds import ILLUSTRATIVE_MARK, ChartAddress, chart_mark, embed_details, frame_height, svg_size
 from builder.figures import Figure, FigureSet
 from builder.formatting import Formatter
-from builder.lineage import ILLUSTRATIVE, LineageIndex, audit_anchor
+from builder.lineage import LineageIndex, audit_anchor
 from builder.markup import HtmlFormatter, UnmarkedIllustrative, marked, text
 from builder.packageinfo import PackageInfo
 from builder.problems import ErrorCatalogue
-
-SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
-
 
 @dataclass(frozen=True)
 class ReleaseFile:
@@ -210,23 +207,6 @@ class PageRenderer:
         where = f"{self.format.punctuation['comma']}{self.format.location(section)}" if section else ""
         return Markup(f"<cite>{text(citation['authors'])} {citation['source']['year']}{text(where)}</cite>")
 
-    def lineage_kinds(self, chart: Chart) -> set[str]:
-        """The lineages of the numbers in a chart's table."""
-        _, rows = chart.table()
-        figures = [value for row in rows for value in row.values() if isinstance(value, Figure)]
-        return {self.context.lineages.of(f).kind for f in figures}
-
-    def reads_reconstructed(self, chart: Chart) -> bool:
-        _, rows = chart.table()
-        provenance = self.context.lineages.provenance
-        return any(
-            provenance.get(r) == "reconstructed"
-            for row in rows
-            for value in row.values()
-            if isinstance(value, Figure)
-            for r in self.context.figures.reads(value.key)
-        )
-
     def caption(self, chart: Chart, template: str, base: str, illustrative: bool) -> Markup:
         """The chart's text alternative as visible HTML: every number traced."""
         html = self.formatter(base, illustrative_allowed=illustrative)
@@ -234,12 +214,12 @@ class PageRenderer:
         return Markup(" ".join(rendered.split()))
 
     def figure(self, name: str, base: str) -> Markup:
-        """The HTML of one chart: SVG image, caption, text alternative, table and downloads."""
+        """The HTML of one chart: SVG image, caption, text alternative, table, downloads and embed code."""
         chart, rendered = self.context.charts[name], self.context.rendered[name]
         texts, figure = self.context.strings["charts"][name], self.context.strings["figure"]
         alt = self.text(texts["alt"], **chart.alt_context)
-        size = SVG_SIZE.search(rendered.svg)
-        dims = f' width="{round(float(size["w"]))}" height="{round(float(size["h"]))}"' if size else ""
+        size = svg_size(rendered.svg)
+        dims = f' width="{round(size[0])}" height="{round(size[1])}"' if size else ""
         href = f"{base}{self.prefix}charts/{name}"
         downloads = " · ".join(
             f'<a href="{href}{suffix}" download>{escape(figure[key])}</a>'
@@ -250,12 +230,9 @@ class PageRenderer:
                 (".vl.json", "spec_json"),
             )
         )
-        illustrative = chart.illustrative or ILLUSTRATIVE in self.lineage_kinds(chart)
-        notice = ""
-        if illustrative:
-            notice = f'<p class="chart-notice">{escape(figure["illustrative"])}</p>'
-        elif self.reads_reconstructed(chart):
-            notice = f'<p class="chart-notice">{escape(figure["reconstructed"])}</p>'
+        mark = chart_mark(chart, self.context.lineages)
+        illustrative = mark == ILLUSTRATIVE_MARK
+        notice = f'<p class="chart-notice">{escape(figure[mark])}</p>' if mark else ""
         script = "" if self.page_has_charts else f'<script src="{base}{LOADER_PATH}" defer></script>'
         self.page_has_charts = True
         return Markup(
@@ -265,8 +242,18 @@ class PageRenderer:
             f"{escape(self.format.punctuation['space'])}{self.caption(chart, texts['alt'], base, illustrative)}</p>"
             f'<details class="chart-data" data-search-exclude><summary>{escape(figure["table_summary"])}</summary>{self.table(chart, texts, base, illustrative)}</details>'
             f'<p class="chart-downloads" data-search-exclude>{escape(self.format.labelled(figure["downloads"], ""))}{downloads}</p>'
+            f"{self.embed(name, texts['title'], rendered, figure[mark] if mark else '', f'{href}.html')}"
             f"</figcaption></figure>{script}"
         )
+
+    def embed(self, name: str, title: str, rendered: RenderedChart, mark: str, standalone: str) -> str:
+        """How to show this chart on another site, at the address of the release this site presents."""
+        presented, texts = self.context.presented, self.context.strings["embed"]
+        version = presented.version if presented else ""
+        note = self.text(texts["release"], version=version) if presented else texts["working"]
+        address = ChartAddress(self.context.site_url, version, self.prefix, name)
+        height = frame_height(rendered, mark, texts)
+        return embed_details(address, title, height, note, standalone, self.context.strings, self.format)
 
     def table(self, chart: Chart, texts: dict[str, Any], base: str, illustrative: bool) -> str:
         html = self.formatter(base, illustrative_allowed=illustrative)
