@@ -102,17 +102,45 @@ def command_release(args: argparse.Namespace) -> int:
     labels = load_catalogue(config.strings())["labels"].get("headline", {})
     reporter = Progress()
     try:
-        release = cut_release(config.package, args.version, config.study(), labels, reporter)
+        release = cut_release(config.package, args.version, config.study(), labels, reporter, config.site_url)
     except ReleaseError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return DATA_ERROR
     reporter.summary(f"release {release.version} frozen in {release.path}")
+    if not args.no_edition and freeze(config, release.version) != 0:
+        return DATA_ERROR
     if config.package == DEFAULT_PACKAGE.resolve():
         # CITATION.cff and .zenodo.json describe the repository's own package, not one elsewhere.
         write_citation_file(config.package)
         write_zenodo_file(config.package)
         print("CITATION.cff and .zenodo.json updated; commit them all, then build and publish the site (make deploy).")
     return 0
+
+
+def freeze(config: ReportConfig, version: str) -> int:
+    """Freeze release `version`'s site edition, saying what to do if it cannot be built."""
+    from builder.freeze import freeze_edition
+    from builder.progress import Progress
+    from builder.release import ReleaseError
+    from builder.site import SiteBuildError
+
+    reporter = Progress()
+    try:
+        edition = freeze_edition(config, version, reporter)
+    except (ReleaseError, SiteBuildError, FileExistsError) as error:
+        print(
+            f"the site edition of release {version} was not frozen: {error}\n"
+            f"Fix what is named, then run: python -m builder freeze {version}",
+            file=sys.stderr,
+        )
+        return DATA_ERROR
+    pages = sum(1 for path in edition.parts["site"] if path.endswith(".html"))
+    reporter.summary(f"edition of release {version} frozen: {pages} pages, in {edition.root}/{version}.json")
+    return 0
+
+
+def command_freeze(args: argparse.Namespace) -> int:
+    return freeze(configured(args), args.version)
 
 
 def command_verify(args: argparse.Namespace) -> int:
@@ -294,6 +322,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
     release = add(commands, "release", command_release, "freeze the package as a new, checksummed release")
     release.add_argument("version", help="the new version, MAJOR.MINOR.PATCH, greater than the last release")
+    release.add_argument(
+        "--no-edition", action="store_true", help="do not freeze the site edition now (freeze it later with `freeze`)"
+    )
+    frozen = add(
+        commands, "freeze", command_freeze, "freeze the site edition of a release cut before editions existed"
+    )
+    frozen.add_argument("version", help="the release whose edition to build and keep")
     verify = add(commands, "verify", command_verify, "recheck frozen releases against their checksums", json=True)
     verify.add_argument("version", nargs="?", default=None, help="one release (default: all)")
     verify.add_argument(

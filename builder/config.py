@@ -8,6 +8,7 @@ as plain values, since only the plugin's own block matters here; `!ENV` is read 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,3 +153,17 @@ def read_config(config_file: Path) -> ReportConfig:
     if options is None:
         raise ConfigError(f"{config_file} does not enable the {PLUGIN_NAME} plugin")
     return report_config(config_file, options, str(data.get("docs_dir") or "docs"), data.get("site_url"))
+
+
+def edition_overrides(config_file: Path, package: Path | None, mode: str) -> tuple[dict[str, Any], str]:
+    """MkDocs settings of a frozen (or offline) edition build, and the site's own address.
+
+    A frozen edition is published one folder down, at VERSION/; an offline copy has no address.
+    `mode` is one of builder.versions' ROOT ("root"), FROZEN, OFFLINE.
+    """
+    if mode == "root":
+        return {}, ""
+    report = read_config(config_file).with_package(package)
+    version = json.loads(report.package.read_text(encoding="utf-8"))["version"]
+    site_url = f"{report.site_url}{version}/" if report.site_url and mode == "frozen" else ""
+    return {"site_url": site_url}, report.site_url

@@ -133,6 +133,9 @@ class DataTranslations:
             description:
               en: "Security rules for the postal industry ..."
               zh: "邮政业安全规定……"
+              earlier:    # optional: the cell's words in earlier releases, with their translations
+                - en: "..."
+                  zh: "……"
         """
         address = (value.resource, value.key, value.field)
         found = (self.table.get(value.resource) or {}).get(value.key) or {}
@@ -141,8 +144,13 @@ class DataTranslations:
             return None
         translated, source = str(entry[self.language]), str(entry.get(self.source_language, ""))
         if source != number_template(value):
-            self.stale[address] = (source, translated)
-            return None
+            # What the cell said in an earlier release, kept so that release's edition can be built.
+            earlier = [e for e in entry.get("earlier") or [] if isinstance(e, dict) and e.get(self.language)]
+            match = next((e for e in earlier if str(e.get(self.source_language)) == number_template(value)), None)
+            if match is None:
+                self.stale[address] = (source, translated)
+                return None
+            translated = str(match[self.language])
         numbers = NUMBER.findall(value)
         problems = placeholder_problems(translated, len(numbers), self.month_numbers(value))
         if problems:

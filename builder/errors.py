@@ -349,6 +349,20 @@ ENGINE_ERRORS = ErrorCatalogue(
             "a file in the release is not in its checksums",
             "remove it; add notes in release-notes/ instead",
         ),
+        ErrorCode(
+            "edition-damaged",
+            "A frozen site edition is missing a file or one was altered.",
+            "Restore `editions/` from version control; an edition is never rebuilt.",
+            "{detail}",
+            "restore the editions folder with git checkout -- datapackage/editions; a frozen edition is never rebuilt",
+        ),
+        ErrorCode(
+            "edition-unreleased",
+            "A frozen site edition has no release of that version.",
+            "Remove the stray manifest, or restore the release it belongs to.",
+            "there is an edition {version} but no release {version}",
+            "restore releases/{version} from version control, or remove editions/{version}.json if it was copied by mistake",
+        ),
         # Monitoring sheets.
         ErrorCode(
             "sheet-empty",

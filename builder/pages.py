@@ -27,6 +27,7 @@ from builder.markup import HtmlFormatter, UnmarkedIllustrative, marked, text
 from builder.packageinfo import PackageInfo
 from builder.problems import ErrorCatalogue
 
+
 @dataclass(frozen=True)
 class ReleaseFile:
     path: str  # inside the release
@@ -50,6 +51,9 @@ class ReleaseInfo:
     cite_text: str
     cite_bibtex: str
     jsonld: Markup
+    edition_url: str | None = None  # the release's frozen site edition, from the site root
+    workbook: ReleaseFile | None = None  # the release as one spreadsheet workbook (XLSX)
+    press: ReleaseFile | None = None  # the offline press bundle
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ class PageRenderer:
             releases=self.context.releases,
             presented=self.context.presented,
             base=Markup(base),
+            site_root=Markup(html_base),  # for raw HTML: from the page's URL to the site's root
             chart=lambda name: self.figure(name, html_base),
             label=self.format.label,
             cite=self.cite,

@@ -26,6 +26,7 @@ from builder.analysis import problems_of
 from builder.changes import compare, count_rows
 from builder.citation import CITATION_NAME, release_citation_cff
 from builder.errors import ENGINE_ERRORS
+from builder.frozen import edition_problems
 from builder.problems import Problem
 from builder.progress import Progress, Silent
 from builder.release_record import descriptor_problem, record_problems, record_release
@@ -162,7 +163,12 @@ def changes_text(
 
 
 def cut_release(
-    package_path: Path, version: str, study: Study, labels: dict[str, str], reporter: Progress | None = None
+    package_path: Path,
+    version: str,
+    study: Study,
+    labels: dict[str, str],
+    reporter: Progress | None = None,
+    site_url: str = "",
 ) -> Release:
     """Freeze the package as release `version`; refuse anything that would alter history."""
     package_path = Path(package_path)
@@ -190,7 +196,8 @@ def cut_release(
         )
     previous = existing[-1] if existing else None
     reporter.stage(f"computing the changes since {previous.version}" if previous else "describing the first release")
-    files = release_files(package_path, version, changes_text(package_path, version, previous, study, labels))
+    changes = changes_text(package_path, version, previous, study, labels)
+    files = release_files(package_path, version, changes, site_url)
     target = releases_dir(package_path) / version
     reporter.stage(f"writing {len(files)} frozen files")
     reporter.count("files", len(files))
@@ -292,7 +299,10 @@ def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
         problems = [p for p in problems if p.field == version or p.file.endswith(f"/{version}")]
         if not releases and not problems:
             raise ReleaseError(f"there is no release {version}")
-    return problems + [problem for release in releases for problem in verify_release(release)]
+    problems += [problem for release in releases for problem in verify_release(release)]
+    if version is None:
+        problems += edition_problems(package_path, {r.version for r in releases})
+    return problems
 
 
 def release_zip(release: Release, site_url: str = "") -> bytes:

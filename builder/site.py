@@ -40,7 +40,7 @@ from mkdocs.utils.yaml import yaml_load
 from builder.analysis import analyse
 from builder.assemble import Assembly, assemble, site_text_problems
 from builder.build_messages import MessageCollector, refusal
-from builder.config import DEFAULT_LANGUAGE, PLUGIN_NAME, ReportConfig, read_config, report_config
+from builder.config import DEFAULT_LANGUAGE, PLUGIN_NAME, ReportConfig, edition_overrides, read_config, report_config
 from builder.editions import Edition, missing_twins
 from builder.output import recover_interrupted, staging_folder, swap_into_place
 from builder.pages import PageError
@@ -49,6 +49,7 @@ from builder.progress import Progress, Silent
 from builder.release import verify_all
 from builder.safe_files import reason
 from builder.theme import EMPTY_SITEMAP, edition_search_base, split_search_index, valid_html
+from builder.versions import FROZEN, OFFLINE, ROOT, with_editions
 
 LOG = logging.getLogger(f"mkdocs.plugins.{PLUGIN_NAME}")
 
@@ -81,6 +82,10 @@ class ReportBuilderConfig(Config):
     study = config_options.Type(str, default="")
     package = config_options.Type(str, default="datapackage/datapackage.json")
     strings = config_options.Type(str, default="site_src/_strings/{language}.yml")
+    # Set by `builder freeze` only: where the pages will be read (root, frozen or offline,
+    # see builder.versions), and the site's own address when site_url is an edition's.
+    mode = config_options.Choice((ROOT, FROZEN, OFFLINE), default=ROOT)
+    site_root = config_options.Type(str, default="")
 
 
 class ReportBuilder(BasePlugin[ReportBuilderConfig]):
@@ -92,7 +97,8 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         self.pinned_epoch = False
 
     def report(self, config: Any) -> ReportConfig:
-        return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir, config.site_url)
+        site_url = self.config.site_root or config.site_url
+        return report_config(Path(config.config_file_path), dict(self.config), config.docs_dir, site_url)
 
     def languages(self, config: Any) -> tuple[list[str], str]:
         """The site's languages (default first) and the one being built now."""
@@ -116,7 +122,7 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
             self.progress.count("editions", len(languages))
         try:
             report = self.report(config)
-            self.assembly = assemble(report, report.study(), self.progress, self.edition(config))
+            self.assembly = assemble(report, report.study(), self.progress, self.edition(config), self.config.mode)
         except UsageError as error:  # the configuration, the study or an environment setting
             raise PluginError(str(error)) from None
         except PackageError as error:
@@ -208,12 +214,13 @@ class ReportBuilder(BasePlugin[ReportBuilderConfig]):
         # Markdown links resolve from the source file; raw HTML (chart figures) from the page's URL.
         source_base = "../" * page.file.src_uri.count("/")
         url_base = "../" * page.url.count("/")
+        renderer = self.assembly.renderer
         try:
-            return self.assembly.renderer.render(
-                markdown, base=source_base, html_base=url_base, page_name=page.file.src_uri
-            )
+            rendered = renderer.render(markdown, base=source_base, html_base=url_base, page_name=page.file.src_uri)
         except PageError as error:
             raise PluginError(f"page template error in {config.docs_dir}/{error}") from None
+        html = renderer.formatter(url_base)
+        return with_editions(rendered, self.assembly.editions, page.url, html, renderer.context.strings)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         return edition_search_base(valid_html(output), self.edition(config).prefix)
@@ -244,7 +251,11 @@ def show_mkdocs_log() -> None:
 
 
 def site_plugins(
-    config_file: Path, package: Path | None = None, languages: list[str] | None = None
+    config_file: Path,
+    package: Path | None = None,
+    languages: list[str] | None = None,
+    mode: str = ROOT,
+    site_root: str = "",
 ) -> dict[str, Any] | None:
     """The site's plugins with the report-builder's package and the built languages replaced.
 
@@ -252,15 +263,18 @@ def site_plugins(
     so that `serve` can load the configuration again on every rebuild. The default language's
     edition is always built: the others are built under it.
     """
-    if package is None and languages is None:
+    if package is None and languages is None and mode == ROOT:
         return None
     with Path(config_file).open(encoding="utf-8") as fh:
         plugins = (yaml_load(fh) or {}).get("plugins") or []
     if isinstance(plugins, list):
         plugins = dict(next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
-    if package is not None:
-        options = dict(plugins.get(PLUGIN_NAME) or {})
-        plugins = {**plugins, PLUGIN_NAME: {**options, "package": str(Path(package).resolve())}}
+    options = dict(plugins.get(PLUGIN_NAME) or {})
+    package_option = {} if package is None else {"package": str(Path(package).resolve())}
+    edition_option = {} if mode == ROOT else {"mode": mode, "site_root": site_root}
+    plugins = {**plugins, PLUGIN_NAME: {**options, **package_option, **edition_option}}
+    if mode == OFFLINE:  # browsers refuse a search index read from disk: the offline copy has no search
+        plugins = {name: options for name, options in plugins.items() if name != "search"}
     if languages is not None and "i18n" in plugins:
         i18n = dict(plugins["i18n"] or {})
         i18n["languages"] = [
@@ -277,13 +291,19 @@ def site_config(
     strict: bool,
     site_dir: Path | None = None,
     languages: list[str] | None = None,
+    mode: str = ROOT,
 ) -> Any:
-    """The MkDocs configuration of the site, built from `package` if given."""
+    """The MkDocs configuration of the site, built from `package` if given.
+
+    A frozen edition is published one folder down (`VERSION/`); an offline copy has no address.
+    """
+    overrides, site_root = edition_overrides(config_file, package, mode)
     return load_config(
         str(config_file),
         strict=strict,
         site_dir=None if site_dir is None else str(site_dir),
-        plugins=site_plugins(config_file, package, languages),
+        plugins=site_plugins(config_file, package, languages, mode, site_root),
+        **overrides,
     )
 
 
@@ -315,6 +335,7 @@ def build_site(
     config_file: Path | None = None,
     progress: Progress | None = None,
     languages: list[str] | None = None,
+    mode: str = ROOT,
 ) -> Path:
     """Build the site into `site_dir` (default: the config's) atomically; return its path.
 
@@ -337,7 +358,7 @@ def build_site(
         target = Path(site_dir or site_config(config_file, package, strict).site_dir).resolve()
         recover_interrupted(target)
         staging = staging_folder(target)
-        config = site_config(config_file, package, strict, staging, languages)
+        config = site_config(config_file, package, strict, staging, languages, mode)
         config.plugins[PLUGIN_NAME].progress = progress
         mkdocs_build(config)
         progress.stage("moving the new site into place")

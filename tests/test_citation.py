@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.assemble import release_pages
+from builder.release_pages import release_pages
 from builder.citation import (
     CITATION_NAME,
     bibtex,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from builder.assemble import render_notes
+from builder.release_pages import render_notes
 from tests.conftest import REAL_PACKAGE
 
 HOSTILE = (

@@ -1,0 +1,261 @@
+"""Frozen editions: a release's site is kept byte for byte, and later releases build around it.
+
+One scenario, built once for the module (about three minutes): a copy of the real package
+with release 1.0.0; its edition is frozen and the site built; then one advert's pictures are
+swapped with another's (the totals the report printed stay true, a spread moves), release
+1.1.0 is cut with its edition, and the site is built again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import http.server
+import io
+import json
+import re
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from builder.analysis import analyse
+from builder.config import read_config
+from builder.csvfiles import read_rows, write_rows
+from builder.freeze import freeze_edition, offline_links
+from builder.frozen import EditionDamaged, frozen_editions
+from builder.markup import machine_value
+from builder.paths import CONFIG_FILE
+from builder.release import ReleaseError, verify_all
+from builder.studies.deadly_messaging import STUDY
+from tests.conftest import REAL_PACKAGE, release
+
+SWAPPED = "survey_stats(measure=pictures)"  # the figure the swap moves (checked below, not assumed)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def swap_pictures(package: Path, count: int = 20) -> None:
+    """Swap pictures between two surveys of the same week: week totals (printed) stay, the spread moves.
+
+    The first survey's `count` adverts with the most pictures take those of the other
+    survey's adverts with the fewest.
+    """
+    surveys = read_rows(package.parent / "data" / "surveys.csv")[1]
+    first = surveys[0]
+    other = next(s for s in surveys[1:] if s["week"] == first["week"])
+    adverts = package.parent / "data" / "adverts.csv"
+    header, rows = read_rows(adverts)
+    mine = sorted((r for r in rows if r["survey_id"] == first["survey_id"]), key=lambda r: -int(r["pictures"]))
+    theirs = sorted((r for r in rows if r["survey_id"] == other["survey_id"]), key=lambda r: int(r["pictures"]))
+    for high, low in zip(mine[:count], theirs[:count], strict=True):
+        high["pictures"], low["pictures"] = low["pictures"], high["pictures"]
+    write_rows(adverts, header, rows)
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    from builder.site import build_site
+
+    root = tmp_path_factory.mktemp("editions")
+    shutil.copytree(REAL_PACKAGE.parent, root / "package", ignore=shutil.ignore_patterns("editions", "__pycache__"))
+    package = root / "package" / "datapackage.json"
+    config = read_config(CONFIG_FILE).with_package(package)
+    freeze_edition(config, "1.0.0")
+    before = build_site(site_dir=root / "before", package=package)
+    swap_pictures(package)
+    release(package, "1.1.0")
+    freeze_edition(config, "1.1.0")
+    after = build_site(site_dir=root / "after", package=package)
+    return SimpleNamespace(root=root, package=package, config=config, before=before, after=after)
+
+
+def test_the_1_0_0_edition_is_served_byte_identical_after_release_1_1_0(editions):
+    before, after = files_under(editions.before / "1.0.0"), files_under(editions.after / "1.0.0")
+    assert "findings/volume/index.html" in before and "zh/findings/volume/index.html" in before
+    assert before == after
+    stored = frozen_editions(editions.package)["1.0.0"].files("site")
+    assert stored == after  # served exactly as stored, never re-rendered
+
+
+def test_the_root_presents_the_newest_release_and_versions_json_lists_both(editions):
+    strings = editions.after / "index.html"
+    bar = re.search(r'<nav class="edition-bar".*?</nav>', strings.read_text(encoding="utf-8"), re.S)
+    assert bar and '<data value="1.1.0">' in bar[0] and "latest" in bar[0]
+    assert 'href="1.0.0/"' in bar[0] and 'href="1.1.0/"' in bar[0]
+    versions = json.loads((editions.after / "versions.json").read_text(encoding="utf-8"))
+    assert [v["version"] for v in versions] == ["1.1.0", "1.0.0"]
+    assert all(set(v) >= {"version", "title", "aliases"} for v in versions)
+    before = json.loads((editions.before / "versions.json").read_text(encoding="utf-8"))
+    assert [v["version"] for v in before] == ["unreleased", "1.0.0"]  # the working package differed from 1.0.0
+
+
+def test_every_page_of_the_old_edition_carries_the_banner(editions):
+    pages = [p for p in (editions.after / "1.0.0").rglob("index.html") if "charts" not in p.parts]
+    assert len(pages) >= 40
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert 'class="edition-banner"' in text, page
+        assert '<data value="1.0.0">' in text and "data-latest-release" in text and "#what-changed" in text, page
+
+
+def test_what_changed_lists_the_moved_figure_with_its_old_and_new_values(editions):
+    old = analyse(editions.package.parent / "releases" / "1.0.0" / "datapackage.json", STUDY).figures
+    new = analyse(editions.package, STUDY).figures
+    key = new.registry.parse(SWAPPED)
+    assert old.value(key) != new.value(key)
+    page = html.unescape((editions.after / "findings" / "volume" / "index.html").read_text(encoding="utf-8"))
+    section = page[page.index('id="what-changed"') :]
+    row = re.search(rf"<tr><td><code>{re.escape(SWAPPED)}</code>.*?</tr>", section, re.S)
+    assert row, "the moved figure is listed"
+    values = re.findall(r'<data value="([^"]+)"', row[0])
+    assert values == [machine_value(old.value(key)), machine_value(new.value(key))]
+    # A page whose figures did not move has no such section.
+    chain = (editions.after / "findings" / "chain" / "index.html").read_text(encoding="utf-8")
+    assert 'id="what-changed"' not in chain
+
+
+def test_the_frozen_1_1_0_edition_presents_1_1_0_with_its_own_changes(editions):
+    page = (editions.after / "1.1.0" / "findings" / "volume" / "index.html").read_text(encoding="utf-8")
+    assert 'class="edition-banner"' in page and '<data value="1.1.0">' in page
+    assert SWAPPED in page  # the change from 1.0.0 was part of that edition when it was frozen
+
+
+def test_an_edition_is_never_rebuilt(editions):
+    with pytest.raises(ReleaseError, match="already frozen"):
+        freeze_edition(editions.config, "1.0.0")
+
+
+def test_press_bundles_are_deterministic_and_complete(editions):
+    name = "deadly-messaging-2015-1.0.0-press.zip"
+    first = (editions.before / "releases" / "1.0.0" / name).read_bytes()
+    assert first == (editions.after / "releases" / "1.0.0" / name).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        files = {i.filename.split("/", 1)[1]: archive.read(i) for i in archive.infolist()}
+    descriptor = json.loads(files["package/datapackage.json"])
+    readme = files["README.md"].decode("utf-8")
+    for resource in descriptor["resources"]:
+        assert f"package/{resource['path']}" in files
+        for field in resource["schema"]["fields"]:
+            assert f"`{field['name']}`" in readme, field["name"]
+    assert descriptor["reconstruction"]["disclosure"] in readme
+    assert b"version: 1.0.0" in files["CITATION.cff"] or b'version: "1.0.0"' in files["CITATION.cff"]
+    assert "site/index.html" in files and "site/zh/index.html" in files
+    assert any(path.endswith(".xlsx") for path in files)
+    for line in files["SHA256SUMS"].decode("utf-8").splitlines():
+        digest, _, path = line.partition("  ")
+        assert hashlib.sha256(files[path]).hexdigest() == digest, path
+
+
+def test_a_damaged_edition_is_refused_by_verify(editions, tmp_path):
+    copy = tmp_path / "package"
+    shutil.copytree(editions.package.parent, copy)
+    edition = frozen_editions(copy / "datapackage.json")["1.0.0"]
+    digest = edition.parts["site"]["index.html"]
+    stored = next((copy / "editions" / "objects").rglob(f"{digest}.gz"))
+    stored.write_bytes(stored.read_bytes()[:-8])
+    problems = verify_all(copy / "datapackage.json")
+    assert [p.code for p in problems] == ["edition-damaged"]
+    assert "index.html" in problems[0].message
+    with pytest.raises(EditionDamaged):
+        edition.files("site")
+
+
+def test_offline_links_name_the_index_file():
+    files = {
+        "index.html": b'<a href="findings/">x</a><a href="#top">t</a><a href="https://a.example/">e</a>',
+        "findings/index.html": b'<a href="..">home</a><a href="../audit/#row-1">a</a><a href="./">self</a>',
+        "audit/index.html": b"",
+    }
+    out = offline_links(files)
+    assert (
+        out["index.html"]
+        == b'<a href="findings/index.html">x</a><a href="#top">t</a><a href="https://a.example/">e</a>'
+    )
+    assert out["findings/index.html"] == (
+        b'<a href="../index.html">home</a><a href="../audit/index.html#row-1">a</a><a href="./index.html">self</a>'
+    )
+
+
+@pytest.fixture(scope="module")
+def served_after(editions) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(editions.after)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    return sync_api
+
+
+def test_the_banner_names_the_latest_release_where_scripts_run(served_after):
+    sync_api = chromium()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{served_after}/1.0.0/findings/volume/")
+        page.wait_for_function("document.querySelector('[data-latest-release]').textContent === '1.1.0'")
+        page.click(".edition-banner a >> nth=0")
+        assert page.url == f"{served_after}/findings/volume/"
+        browser.close()
+    assert errors == []
+
+
+def test_the_press_bundle_site_works_from_disk_with_the_network_blocked(editions, tmp_path):
+    sync_api = chromium()
+    name = "deadly-messaging-2015-1.0.0-press.zip"
+    with zipfile.ZipFile(editions.after / "releases" / "1.0.0" / name) as archive:
+        archive.extractall(tmp_path)
+    site = next(tmp_path.glob("*/site"))
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        context = browser.new_context()
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort(),
+        )
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((site / "index.html").as_uri())
+        assert page.locator(".edition-banner").count() == 1
+        page.locator("nav.md-nav a[href*='findings/volume']").first.click()
+        assert page.url.endswith("findings/volume/index.html")
+        images = page.locator("img.chart-image")
+        assert images.count() >= 1
+        for i in range(images.count()):
+            images.nth(i).scroll_into_view_if_needed()  # charts below the fold load lazily
+            images.nth(i).evaluate("img => img.decode()")
+            assert images.nth(i).evaluate("img => img.naturalWidth > 0")
+        page.locator("figure.chart").first.hover()  # no interactive layer offline: nothing to fail
+        for href in page.eval_on_selector_all(".chart-downloads a", "links => links.map(a => a.href)"):
+            assert Path(href.removeprefix("file://").split("#")[0]).is_file(), href
+        page.goto((site / "releases" / "index.html").as_uri())
+        for href in page.eval_on_selector_all("article a[href$='.csv']", "links => links.map(a => a.href)"):
+            assert Path(href.removeprefix("file://")).is_file(), href
+        page.goto((site / "zh" / "index.html").as_uri())
+        assert page.locator("html").get_attribute("lang") == "zh"
+        browser.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests), [u for u in requests if not u.startswith("file")]
