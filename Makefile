@@ -47,5 +47,6 @@ reconstruct: $(STAMP)  ## regenerate the reconstructed resources (deterministic)
 weight: $(STAMP)  ## page-weight report of the built site (needs chromium)
 	$(PYTHON) bench/page_weight.py
 
-deploy: $(STAMP)  ## publish the site to GitHub Pages
+deploy: $(STAMP)  ## publish the site to GitHub Pages (needs SITE_URL: citations and embeds use it)
+	@test -n "$$SITE_URL" || { echo "make deploy: set SITE_URL to the published address, e.g. SITE_URL=https://OWNER.github.io/REPOSITORY/ make deploy"; exit 2; }
 	$(VENV)/bin/mkdocs gh-deploy --strict

@@ -143,7 +143,7 @@ def frozen_banner(
     return Markup(
         f'<aside class="edition-banner" aria-label="{escape(words["label"])}" data-search-exclude'
         f' data-versions="{escape(root)}versions.json">'
-        f"<p><strong>{title}</strong> {escape(words['frozen_body'])}</p><p>{links}</p>{script}</aside>\n"
+        f"<p><strong>{title}</strong>{space(html)}{escape(words['frozen_body'])}</p><p>{links}</p>{script}</aside>\n"
     )
 
 
@@ -155,10 +155,10 @@ def offline_banner(editions: SiteEditions, words: dict[str, str], html: HtmlForm
     online = ""
     if editions.site_url:
         address = escape(editions.site_url)
-        online = " " + escape(words["offline_online"]).format(address=Markup(f"<code>{address}</code>"))
+        online = space(html) + escape(words["offline_online"]).format(address=Markup(f"<code>{address}</code>"))
     return Markup(
         f'<aside class="edition-banner" aria-label="{escape(words["label"])}" data-search-exclude>'
-        f"<p><strong>{title}</strong> {escape(words['offline_body'])}{online}</p></aside>\n"
+        f"<p><strong>{title}</strong>{space(html)}{escape(words['offline_body'])}{online}</p></aside>\n"
     )
 
 
@@ -193,8 +193,16 @@ def moved_figures(
     return moved
 
 
+def space(html: HtmlFormatter) -> str:
+    """The space between two sentences in the edition's language (none after a Chinese full stop)."""
+    return str(html.punctuation["space"])
+
+
 def what_changed(editions: SiteEditions, page_html: str, words: dict[str, str], html: HtmlFormatter) -> str:
-    """The "what changed on this page" section (Markdown with HTML tables), or "" when nothing moved."""
+    """The "what changed on this page" section (Markdown with HTML tables).
+
+    Every page has it, saying so when nothing moved: a frozen edition's banner links to it.
+    """
     blocks = []
     history = editions.history
     for older, newer in itertools.pairwise(history):
@@ -214,13 +222,8 @@ def what_changed(editions: SiteEditions, page_html: str, words: dict[str, str], 
             f'<th scope="col">{escape(words["changed_old"])}</th><th scope="col">{escape(words["changed_new"])}</th>'
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
-    if not blocks:
-        return ""
-    return (
-        f"\n\n## {words['changed_heading']} {{#what-changed}}\n\n{escape(words['changed_intro'])}\n\n"
-        + "\n\n".join(blocks)
-        + "\n"
-    )
+    intro = escape(words["changed_intro" if blocks else "changed_none"])
+    return f"\n\n## {words['changed_heading']} {{#what-changed}}\n\n{intro}\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def current_figure(editions: SiteEditions, key_text: str) -> Figure | None:

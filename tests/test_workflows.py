@@ -51,7 +51,9 @@ def test_the_publish_workflow_verifies_builds_deploys_and_attaches_the_zip():
         "run: .venv/bin/python -m builder verify",
         "run: make site",
         ".venv/bin/mkdocs gh-deploy",
-        "files: site/releases/",
+        "site/releases/${{ steps.version.outputs.version }}/*.zip",
     )
     order = [text.index(step) for step in steps]
     assert order == sorted(order)
+    assert "datapackage/editions/${{ steps.version.outputs.version }}.json" in text  # its edition is frozen
+    assert "SITE_URL:" in text  # citations and embed codes get absolute addresses
