@@ -27,6 +27,7 @@ from builder.changes import compare, count_rows
 from builder.citation import CITATION_NAME, release_citation_cff
 from builder.errors import ENGINE_ERRORS
 from builder.frozen import edition_problems
+from builder.parquet_copies import parquet_copies
 from builder.problems import Problem
 from builder.progress import Progress, Silent
 from builder.release_record import descriptor_problem, record_problems, record_release
@@ -142,11 +143,16 @@ def release_files(package_path: Path, version: str, changes: str, site_url: str 
     descriptor = json.loads(package_path.read_text(encoding="utf-8"))
     frozen = frozen_descriptor(descriptor, package_path.parent, version, release_time(descriptor))
     files = {r["path"]: (package_path.parent / r["path"]).read_bytes() for r in frozen["resources"]}
+    copies = parquet_copies(frozen["resources"], files, package_path.parent)  # beside the CSV, not resources
+    files.update(copies)
     files["datapackage.json"] = dumps(frozen)
     files[FROZEN_CHANGES] = changes.encode("utf-8")
     rows = {r["name"]: count_rows(files[r["path"]]) for r in frozen["resources"]}
     files[FROZEN_README] = (
-        templates().get_template("release_readme.md.j2").render(package=frozen, rows=rows).encode("utf-8")
+        templates()
+        .get_template("release_readme.md.j2")
+        .render(package=frozen, rows=rows, parquet=sorted(copies))
+        .encode("utf-8")
     )
     files[CITATION_NAME] = release_citation_cff(frozen, site_url).encode("utf-8")
     files[SUMS] = "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
