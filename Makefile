@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON = $(VENV)/bin/python
 STAMP = $(VENV)/.installed
 
-.PHONY: help install site serve test lint validate audit reconstruct deploy weight
+.PHONY: help install site serve test lint validate audit reconstruct deploy weight bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ reconstruct: $(STAMP)  ## regenerate the reconstructed resources (deterministic)
 
 weight: $(STAMP)  ## page-weight report of the built site (needs chromium)
 	$(PYTHON) bench/page_weight.py
+
+bench: $(STAMP)  ## time every stage at 1x-1000x the real adverts, with baselines (long)
+	$(PYTHON) bench/sizes.py
 
 deploy: $(STAMP)  ## publish the site to GitHub Pages (needs SITE_URL: citations and embeds use it)
 	@test -n "$$SITE_URL" || { echo "make deploy: set SITE_URL to the published address, e.g. SITE_URL=https://OWNER.github.io/REPOSITORY/ make deploy"; exit 2; }
