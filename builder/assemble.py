@@ -159,7 +159,7 @@ def assemble(
     frozen = frozen_editions(config.package)
     version = presented.version if presented else None
     history = release_history(releases, analysis.figures, version, study, config.verdicts)
-    editions = site_editions(mode, releases, presented, frozen, history, config.site_url)
+    editions = site_editions(mode, releases, presented, frozen, history, config.site_url, edition.prefix)
     edition_served, bundles = edition_files(editions, releases, frozen, strings, not edition.prefix)
     release_infos = with_editions(release_infos, bundles)
     presented = next((i for i in release_infos if presented and i.version == presented.version), None)

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.config import ReportConfig, read_config
-from builder.paths import CONFIG_FILE, DEFAULT_PACKAGE
-from builder.problems import PackageError, Problem, UsageError
+from builder.paths import CONFIG_FILE
+from builder.problems import DATA_ERROR, USAGE_ERROR, PackageError, Problem, UsageError
+from builder.release_commands import command_freeze, command_release
 from builder.safe_files import reason
-
-DATA_ERROR, USAGE_ERROR = 1, 2
 
 
 def report(problems: list[Problem], as_json: bool) -> None:
@@ -89,58 +88,6 @@ def command_serve(args: argparse.Namespace) -> int:
 
     serve_site(package=args.package, dev_addr=args.dev_addr, config_file=args.config)
     return 0
-
-
-def command_release(args: argparse.Namespace) -> int:
-    from builder.catalogue import load_catalogue
-    from builder.citation import write_citation_file
-    from builder.progress import Progress
-    from builder.release import ReleaseError, cut_release
-    from builder.zenodo import write_zenodo_file
-
-    config = configured(args)
-    labels = load_catalogue(config.strings())["labels"].get("headline", {})
-    reporter = Progress()
-    try:
-        release = cut_release(config.package, args.version, config.study(), labels, reporter, config.site_url)
-    except ReleaseError as error:
-        print(f"release refused: {error}", file=sys.stderr)
-        return DATA_ERROR
-    reporter.summary(f"release {release.version} frozen in {release.path}")
-    if not args.no_edition and freeze(config, release.version) != 0:
-        return DATA_ERROR
-    if config.package == DEFAULT_PACKAGE.resolve():
-        # CITATION.cff and .zenodo.json describe the repository's own package, not one elsewhere.
-        write_citation_file(config.package)
-        write_zenodo_file(config.package)
-        print("CITATION.cff and .zenodo.json updated; commit them all, then build and publish the site (make deploy).")
-    return 0
-
-
-def freeze(config: ReportConfig, version: str) -> int:
-    """Freeze release `version`'s site edition, saying what to do if it cannot be built."""
-    from builder.freeze import freeze_edition
-    from builder.progress import Progress
-    from builder.release import ReleaseError
-    from builder.site import SiteBuildError
-
-    reporter = Progress()
-    try:
-        edition = freeze_edition(config, version, reporter)
-    except (ReleaseError, SiteBuildError, FileExistsError) as error:
-        print(
-            f"the site edition of release {version} was not frozen: {error}\n"
-            f"Fix what is named, then run: python -m builder freeze {version}",
-            file=sys.stderr,
-        )
-        return DATA_ERROR
-    pages = sum(1 for path in edition.parts["site"] if path.endswith(".html"))
-    reporter.summary(f"edition of release {version} frozen: {pages} pages, in {edition.root}/{version}.json")
-    return 0
-
-
-def command_freeze(args: argparse.Namespace) -> int:
-    return freeze(configured(args), args.version)
 
 
 def command_verify(args: argparse.Namespace) -> int:
@@ -325,10 +272,14 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument(
         "--no-edition", action="store_true", help="do not freeze the site edition now (freeze it later with `freeze`)"
     )
-    frozen = add(
-        commands, "freeze", command_freeze, "freeze the site edition of a release cut before editions existed"
-    )
+    frozen = add(commands, "freeze", command_freeze, "freeze the site edition of a release cut before editions existed")
     frozen.add_argument("version", help="the release whose edition to build and keep")
+    for command in (release, frozen):
+        command.add_argument(
+            "--no-address",
+            action="store_true",
+            help="freeze the edition without the site's address (SITE_URL): no embed codes or absolute citations, ever",
+        )
     verify = add(commands, "verify", command_verify, "recheck frozen releases against their checksums", json=True)
     verify.add_argument("version", nargs="?", default=None, help="one release (default: all)")
     verify.add_argument(

@@ -9,6 +9,7 @@ whose links open `index.html` files, read from disk without a server.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shutil
@@ -17,12 +18,17 @@ from pathlib import Path
 
 from builder.charts import LOADER_PATH
 from builder.config import ReportConfig
-from builder.frozen import FrozenEdition, editions_dir, store_edition
+from builder.frozen import FrozenEdition, editions_dir, manifest_digest, store_edition
 from builder.paths import RELEASES_FOLDER
 from builder.progress import Progress, Silent
 from builder.release import Release, ReleaseError, list_releases, notes_dir, version_key
-from builder.release_record import read_record, write_record
+from builder.release_record import read_record, record_edition, write_record
 from builder.versions import FROZEN, OFFLINE
+
+
+class AlreadyFrozen(ReleaseError):
+    """The release's edition exists: it is never rebuilt."""
+
 
 LINK = re.compile(rb'(?P<attr>\s(?:href|src))="(?P<url>[^"#?]*)(?P<rest>[#?][^"]*)?"')
 EXTERNAL = re.compile(rb"^[A-Za-z][A-Za-z0-9+.-]*:|^/")
@@ -62,25 +68,33 @@ def site_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def offline_links(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pages for reading from disk: links to folders name their index.html; no chart loader."""
+def edition_links(files: dict[str, bytes], offline: bool) -> dict[str, bytes]:
+    """An edition's pages with links that stay inside it, wherever it is read from.
+
+    A link from the site's root (`/zh/`, as the language switch writes it without site_url)
+    would leave an edition served at VERSION/: it is made relative. Offline, a link to a folder
+    names its index.html, which a browser reading from disk needs, and the chart loader goes.
+    """
 
     def rewrite(page: str) -> bytes:
         folder = posixpath.dirname(page)
 
         def link(match: re.Match[bytes]) -> bytes:
-            url = match["url"]
-            if EXTERNAL.match(url) or not (url == b"" or url.endswith(b"/") or url in (b".", b"..")):
+            url = match["url"].decode("utf-8")
+            if url.startswith("/") and not url.startswith("//"):
+                url = posixpath.relpath(url.lstrip("/") or ".", folder or ".") + ("/" if url.endswith("/") else "")
+            elif EXTERNAL.match(match["url"]):
                 return match[0]
-            if url == b"" and match["rest"]:
-                return match[0]  # a link within the page
-            target = posixpath.normpath(posixpath.join(folder, url.decode("utf-8"), "index.html"))
-            if target not in files:
-                return match[0]
-            fixed = url.rstrip(b"/") + b"/index.html" if url not in (b"",) else b"index.html"
-            return match["attr"] + b'="' + fixed + (match["rest"] or b"") + b'"'
+            last = url.rstrip("/").rsplit("/", 1)[-1]
+            folder_link = url == "" or url.endswith("/") or last in (".", "..")
+            if offline and folder_link and not (url == "" and match["rest"]):
+                target = posixpath.normpath(posixpath.join(folder, url, "index.html"))
+                if target in files:
+                    url = "index.html" if url == "" else url.rstrip("/") + "/index.html"
+            return match["attr"] + b'="' + url.encode("utf-8") + (match["rest"] or b"") + b'"'
 
-        return LINK.sub(link, CHART_LOADER.sub(b"", files[page]))
+        html = files[page]
+        return LINK.sub(link, CHART_LOADER.sub(b"", html) if offline else html)
 
     return {path: rewrite(path) if path.endswith(".html") else data for path, data in files.items()}
 
@@ -94,9 +108,10 @@ def freeze_edition(config: ReportConfig, version: str, progress: Progress | None
     if release is None:
         raise ReleaseError(f"there is no release {version} to freeze an edition of")
     if (editions_dir(config.package) / f"{version}.json").exists():
-        raise ReleaseError(f"the edition of release {version} is already frozen; an edition is never rebuilt")
+        raise AlreadyFrozen(f"the edition of release {version} is already frozen (an edition is never rebuilt)")
     config.cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="edition-", dir=config.cache_dir) as tmp:
+    remove_leftovers(config.cache_dir)
+    with tempfile.TemporaryDirectory(prefix=f"edition-{os.getpid()}-", dir=config.cache_dir) as tmp:
         work = Path(tmp)
         (work / "package").mkdir()
         package = edition_package(config.package, release, work / "package")
@@ -106,6 +121,25 @@ def freeze_edition(config: ReportConfig, version: str, progress: Progress | None
             built = build_site(
                 site_dir=work / part, package=package, config_file=config.config_file, progress=progress, mode=mode
             )
-            files = site_files(built)
-            parts[part] = offline_links(files) if mode == OFFLINE else files
-    return store_edition(config.package, version, release.created, parts)
+            parts[part] = edition_links(site_files(built), offline=mode == OFFLINE)
+    edition = store_edition(config.package, version, release.created, parts)
+    record_edition(config.package, version, manifest_digest(editions_dir(config.package) / f"{version}.json"))
+    return edition
+
+
+def remove_leftovers(cache_dir: Path) -> None:
+    """Remove the work folders of freezes that were killed (their process is gone)."""
+    for folder in cache_dir.glob("edition-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

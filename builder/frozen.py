@@ -26,6 +26,7 @@ from pathlib import Path
 
 from builder.errors import ENGINE_ERRORS
 from builder.problems import Problem
+from builder.release_record import read_record
 
 EDITIONS_FOLDER = "editions"
 OBJECTS = "objects"
@@ -112,14 +113,31 @@ def store_edition(package_path: Path, version: str, created: str, parts: dict[st
     }
     staging = manifest.with_name(f".{manifest.name}.tmp-{os.getpid()}")
     staging.write_bytes(manifest_bytes(version, created, digests))
-    staging.replace(manifest)
+    try:
+        os.link(staging, manifest)  # exclusive: of two freezes at once, one fails here, none overwrites
+    finally:
+        staging.unlink()
     return FrozenEdition(version, created, root, digests)
 
 
+def safe_path(path: str) -> bool:
+    """A path inside an edition: relative, POSIX, normalised (no `..`, no empty or `.` segment)."""
+    parts = path.split("/")
+    return bool(path) and "\\" not in path and all(p not in ("", ".", "..") for p in parts) and ":" not in parts[0]
+
+
 def read_manifest(path: Path) -> FrozenEdition:
+    """A manifest as stored; ValueError if it is malformed or names a path outside the edition."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    parts = {part: dict(data["files"][part]) for part in PARTS}
+    parts = {part: {str(k): str(v) for k, v in data["files"][part].items()} for part in PARTS}
+    unsafe = sorted(p for files in parts.values() for p in files if not safe_path(p))
+    if unsafe:
+        raise ValueError(f"it names a path outside the edition ({unsafe[0]!r})")
     return FrozenEdition(str(data["version"]), str(data["created"]), path.parent, parts)
+
+
+def manifest_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def frozen_editions(package_path: Path) -> dict[str, FrozenEdition]:
@@ -129,30 +147,46 @@ def frozen_editions(package_path: Path) -> dict[str, FrozenEdition]:
     for path in sorted(root.glob("*.json")) if root.is_dir() else []:
         try:
             edition = read_manifest(path)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
         found[edition.version] = edition
     return found
 
 
-def edition_problems(package_path: Path, released: set[str]) -> list[Problem]:
-    """Each manifest readable and of a release, and every object it names present and intact."""
+def edition_problems(package_path: Path, released: set[str], version: str | None = None) -> list[Problem]:
+    """Each manifest readable, of a release, the one recorded, and every file it names intact.
+
+    `version`: check that release's edition only.
+    """
     root = editions_dir(package_path)
+    recorded = {entry.version: entry.edition_sha256 for entry in read_record(package_path)[0] or []}
     problems = []
+    damaged = ENGINE_ERRORS["edition-damaged"]
     for path in sorted(root.glob("*.json")) if root.is_dir() else []:
         where = f"{EDITIONS_FOLDER}/{path.name}"
+        if version is not None and path.stem != version:
+            continue
         try:
             edition = read_manifest(path)
-        except (OSError, ValueError, KeyError, TypeError):
-            problems.append(ENGINE_ERRORS["edition-damaged"].at(where, detail="the manifest cannot be read"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            detail = str(error) if isinstance(error, ValueError) and "outside" in str(error) else "it is unreadable"
+            problems.append(damaged.at(where, detail=f"the manifest cannot be used: {detail}"))
             continue
         if edition.version not in released or path.stem != edition.version:
             problems.append(ENGINE_ERRORS["edition-unreleased"].at(where, version=path.stem))
             continue
+        pinned = recorded.get(edition.version)
+        if pinned and pinned != manifest_digest(path):
+            detail = "the manifest is not the one recorded in releases/index.json when the edition was frozen"
+            problems.append(damaged.at(where, detail=detail))
+            continue
+        by_digest: dict[str, list[str]] = {}
         for part in PARTS:
             for shown, digest in sorted(edition.parts[part].items()):
-                try:
-                    read_object(root, digest, shown)
-                except EditionDamaged as damaged:
-                    problems.append(ENGINE_ERRORS["edition-damaged"].at(where, detail=str(damaged)))
+                by_digest.setdefault(digest, []).append(f"{part}/{shown}")
+        for digest, uses in sorted(by_digest.items(), key=lambda item: item[1]):
+            try:
+                read_object(root, digest, " and ".join(uses))
+            except EditionDamaged as broken:
+                problems.append(damaged.at(where, detail=str(broken)))
     return problems

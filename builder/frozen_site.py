@@ -63,6 +63,7 @@ def site_editions(
     frozen: dict[str, FrozenEdition],
     history: list[ReleaseFigures],
     site_url: str,
+    prefix: str = "",
 ) -> SiteEditions:
     refs = [
         EditionRef(r.version, dt.date.fromisoformat(r.created[:10]), frozenset(frozen[r.version].pages()))
@@ -77,6 +78,7 @@ def site_editions(
         latest=releases[-1].version if releases else None,
         site_url=site_url,
         history=history,
+        prefix=prefix,
     )
 
 

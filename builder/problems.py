@@ -115,3 +115,7 @@ class PackageError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the data package")
+
+
+# The command line's exit codes: a problem in the data, or a usage error (options, settings).
+DATA_ERROR, USAGE_ERROR = 1, 2

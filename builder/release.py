@@ -30,7 +30,7 @@ from builder.frozen import edition_problems
 from builder.parquet_copies import parquet_copies
 from builder.problems import Problem
 from builder.progress import Progress, Silent
-from builder.release_record import descriptor_problem, record_problems, record_release
+from builder.release_record import descriptor_problem, read_record, record_problems, record_release, write_record
 from builder.safe_files import (
     MAX_BYTES_VARIABLE,
     FileRefused,
@@ -239,6 +239,20 @@ def write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def withdraw_release(package_path: Path, release: Release, descriptor_before: bytes) -> None:
+    """Take back a release cut in this run whose edition could not be built: nobody has seen it.
+
+    Its folder and its record entry go, and the working descriptor is as it was before.
+    """
+    recorded, problems = read_record(package_path)
+    if not problems and recorded is not None:
+        write_record(package_path, [entry for entry in recorded if entry.version != release.version])
+    shutil.rmtree(release.path, ignore_errors=True)
+    tmp = package_path.with_name(f".{package_path.name}.tmp")
+    tmp.write_bytes(descriptor_before)
+    tmp.replace(package_path)
+
+
 def set_working_version(package_path: Path, version: str) -> None:
     """Record the released version in the working descriptor, so the site presents it."""
     descriptor = json.loads(package_path.read_text(encoding="utf-8"))
@@ -299,6 +313,7 @@ def verify_release(release: Release) -> list[Problem]:
 def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
     """Every release recorded and intact: its files against its checksums, its package valid."""
     releases = list_releases(package_path)
+    released = {r.version for r in releases} | {entry.version for entry in read_record(package_path)[0] or []}
     problems = record_problems(package_path)
     if version is not None:
         releases = [r for r in releases if r.version == version]
@@ -306,8 +321,8 @@ def verify_all(package_path: Path, version: str | None = None) -> list[Problem]:
         if not releases and not problems:
             raise ReleaseError(f"there is no release {version}")
     problems += [problem for release in releases for problem in verify_release(release)]
-    if version is None:
-        problems += edition_problems(package_path, {r.version for r in releases})
+    # An edition of a recorded release that went missing is that release's problem.
+    problems += edition_problems(package_path, released, version)
     return problems
 
 

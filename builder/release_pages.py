@@ -22,6 +22,7 @@ from builder.citation import bibtex, dataset_jsonld, jsonld_script, plain_citati
 from builder.editions import Edition
 from builder.load import Package
 from builder.pages import ReleaseFile, ReleaseInfo
+from builder.parquet_copies import parquet_name
 from builder.press import workbook, workbook_name
 from builder.release import Release, notes_dir, release_zip, sha256
 from builder.safe_files import read_bytes
@@ -129,6 +130,7 @@ def release_pages(
         frozen = sorted(p for p in release.path.rglob("*") if p.is_file())
         entries = []
         reconstructed = {r["path"] for r in release.descriptor["resources"] if r.get("provenance") == "reconstructed"}
+        reconstructed |= {parquet_name(path) for path in reconstructed}  # their convenience copies
         for path in frozen:
             data = path.read_bytes()
             name = path.relative_to(release.path).as_posix()

@@ -8,6 +8,7 @@ whose descriptor or checksums were lost or changed, stops both with a line sayin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -42,9 +43,11 @@ class Recorded:
     version: str
     created: str
     sums_sha256: str
+    edition_sha256: str = ""  # the SHA-256 of its frozen edition's manifest, once frozen
 
     def as_dict(self) -> dict[str, str]:
-        return {"version": self.version, "created": self.created, "sha256_of_sha256sums": self.sums_sha256}
+        entry = {"version": self.version, "created": self.created, "sha256_of_sha256sums": self.sums_sha256}
+        return entry | ({"sha256_of_edition": self.edition_sha256} if self.edition_sha256 else {})
 
 
 def record_path(package_path: Path) -> Path:
@@ -61,7 +64,15 @@ def read_record(package_path: Path) -> tuple[list[Recorded] | None, list[Problem
     try:
         data = json.loads(read_bytes(checked(path, where), shown=where).decode("utf-8"))
         entries = data["releases"]
-        recorded = [Recorded(str(e["version"]), str(e["created"]), str(e["sha256_of_sha256sums"])) for e in entries]
+        recorded = [
+            Recorded(
+                str(e["version"]),
+                str(e["created"]),
+                str(e["sha256_of_sha256sums"]),
+                str(e.get("sha256_of_edition", "")),
+            )
+            for e in entries
+        ]
     except FileRefused as refused:
         return [], [invalid.at(where, detail=f"the record of releases cannot be read ({refused.code})", fix=RESTORE)]
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -184,3 +195,14 @@ def record_existing(package_path: Path, releases: list[Any]) -> list[Recorded]:
         entries.append(Recorded(release.version, release.created, digest))
     write_record(package_path, entries)
     return entries
+
+
+def record_edition(package_path: Path, version: str, manifest_sha256: str) -> None:
+    """Pin a release's frozen edition in the record: its manifest can then not be swapped unseen."""
+    recorded, problems = read_record(package_path)
+    if problems or recorded is None:
+        return  # no usable record: record_problems reports it
+    write_record(
+        package_path,
+        [dataclasses.replace(e, edition_sha256=manifest_sha256) if e.version == version else e for e in recorded],
+    )

@@ -59,6 +59,7 @@ class SiteEditions:
     frozen: list[EditionRef] = field(default_factory=list)  # newest first (root builds only)
     latest: str | None = None  # the newest release
     site_url: str = ""  # where this edition is published, or ""
+    prefix: str = ""  # the language edition's folder ("" or "zh/")
     history: list[ReleaseFigures] = field(default_factory=list)  # oldest first, then the working package
 
 
@@ -133,11 +134,14 @@ def frozen_banner(
         version=version_html(editions.version), date=date_html(editions.created, html)
     )
     current = escape(root + page_url)
+    # What changed since: the current site's Releases page, in this page's language, lists the
+    # changes of every release (this page's own list exists only where a figure moved).
+    releases = f"{root}{editions.prefix}releases/"
     latest = f"<span data-latest-release>{escape(words['latest_unknown'])}</span>"
     links = escape(words["frozen_links"]).format(
         current=Markup(f'<a href="{current}">{escape(words["frozen_current"])}</a>'),
         latest=Markup(latest),
-        changed=Markup(f'<a href="{current}#what-changed">{escape(words["frozen_changed"])}</a>'),
+        changed=Markup(f'<a href="{escape(releases)}">{escape(words["frozen_changed"])}</a>'),
     )
     script = f'<script src="{escape(to_root(page_url, ROOT) + EDITION_SCRIPT)}" defer></script>'
     return Markup(
@@ -199,9 +203,10 @@ def space(html: HtmlFormatter) -> str:
 
 
 def what_changed(editions: SiteEditions, page_html: str, words: dict[str, str], html: HtmlFormatter) -> str:
-    """The "what changed on this page" section (Markdown with HTML tables).
+    """The "what changed on this page" section (HTML), or "" when no figure of the page moved.
 
-    Every page has it, saying so when nothing moved: a frozen edition's banner links to it.
+    Its heading is HTML, not Markdown, so it stays out of the page's table of contents (a
+    section index page has none, and Material's would then lack its toggle).
     """
     blocks = []
     history = editions.history
@@ -222,8 +227,10 @@ def what_changed(editions: SiteEditions, page_html: str, words: dict[str, str], 
             f'<th scope="col">{escape(words["changed_old"])}</th><th scope="col">{escape(words["changed_new"])}</th>'
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
-    intro = escape(words["changed_intro" if blocks else "changed_none"])
-    return f"\n\n## {words['changed_heading']} {{#what-changed}}\n\n{intro}\n\n" + "\n\n".join(blocks) + "\n"
+    if not blocks:
+        return ""
+    title = f'<h2 id="what-changed">{escape(words["changed_heading"])}</h2>'
+    return f"\n\n{title}\n\n<p>{escape(words['changed_intro'])}</p>\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def current_figure(editions: SiteEditions, key_text: str) -> Figure | None:

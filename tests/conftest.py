@@ -45,7 +45,7 @@ def analysis(package: Path = DEFAULT_PACKAGE):
 def package_copy(tmp_path: Path) -> Path:
     """A writable copy of the real package; returns the path of its datapackage.json."""
     target = tmp_path / "package"
-    shutil.copytree(REAL_PACKAGE.parent, target, ignore=shutil.ignore_patterns("releases", "__pycache__"))
+    shutil.copytree(REAL_PACKAGE.parent, target, ignore=shutil.ignore_patterns("releases", "editions", "__pycache__"))
     return target / "datapackage.json"
 
 

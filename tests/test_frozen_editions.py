@@ -25,16 +25,15 @@ from types import SimpleNamespace
 import pytest
 
 from builder.analysis import analyse
-from builder.catalogue import load_catalogue
 from builder.config import read_config
 from builder.csvfiles import read_rows, write_rows
-from builder.freeze import freeze_edition, offline_links
+from builder.freeze import AlreadyFrozen, edition_links, freeze_edition
 from builder.frozen import EditionDamaged, frozen_editions
 from builder.markup import machine_value
 from builder.paths import CONFIG_FILE
-from builder.release import ReleaseError, verify_all
+from builder.release import verify_all
 from builder.studies.deadly_messaging import STUDY
-from tests.conftest import REAL_PACKAGE, STRINGS, release
+from tests.conftest import REAL_PACKAGE, release
 
 SWAPPED = "survey_stats(measure=pictures)"  # the figure the swap moves (checked below, not assumed)
 
@@ -104,7 +103,8 @@ def test_every_page_of_the_old_edition_carries_the_banner(editions):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert 'class="edition-banner"' in text, page
-        assert '<data value="1.0.0">' in text and "data-latest-release" in text and "#what-changed" in text, page
+        assert '<data value="1.0.0">' in text and "data-latest-release" in text, page
+        assert re.search(r'href="(\.\./)+(zh/)?releases/"', text), page  # what changed since: the Releases page
 
 
 def test_what_changed_lists_the_moved_figure_with_its_old_and_new_values(editions):
@@ -118,9 +118,9 @@ def test_what_changed_lists_the_moved_figure_with_its_old_and_new_values(edition
     assert row, "the moved figure is listed"
     values = re.findall(r'<data value="([^"]+)"', row[0])
     assert values == [machine_value(old.value(key)), machine_value(new.value(key))]
-    # A page whose figures did not move says so (the frozen editions' banners link to the section).
-    chain = html.unescape((editions.after / "findings" / "chain" / "index.html").read_text(encoding="utf-8"))
-    assert 'id="what-changed"' in chain and load_catalogue(STRINGS)["editions"]["changed_none"] in chain
+    # A page whose figures did not move has no such section.
+    chain = (editions.after / "findings" / "chain" / "index.html").read_text(encoding="utf-8")
+    assert 'id="what-changed"' not in chain
 
 
 def test_the_frozen_1_1_0_edition_presents_1_1_0_with_its_own_changes(editions):
@@ -130,7 +130,7 @@ def test_the_frozen_1_1_0_edition_presents_1_1_0_with_its_own_changes(editions):
 
 
 def test_an_edition_is_never_rebuilt(editions):
-    with pytest.raises(ReleaseError, match="already frozen"):
+    with pytest.raises(AlreadyFrozen, match="already frozen"):
         freeze_edition(editions.config, "1.0.0")
 
 
@@ -169,20 +169,39 @@ def test_a_damaged_edition_is_refused_by_verify(editions, tmp_path):
         edition.files("site")
 
 
-def test_offline_links_name_the_index_file():
+def test_offline_links_name_the_index_file_and_no_link_leaves_the_edition():
     files = {
-        "index.html": b'<a href="findings/">x</a><a href="#top">t</a><a href="https://a.example/">e</a>',
-        "findings/index.html": b'<a href="..">home</a><a href="../audit/#row-1">a</a><a href="./">self</a>',
+        "index.html": b'<a href="findings/">x</a><a href="#top">t</a><a href="https://a.example/">e</a>'
+        b'<a href="/zh/">zh</a>',
+        "findings/index.html": b'<a href="..">home</a><a href="../audit/#row-1">a</a><a href="./">self</a>'
+        b'<a href="../..">up</a><a href="/">root</a>',
         "audit/index.html": b"",
+        "zh/index.html": b"",
     }
-    out = offline_links(files)
-    assert (
-        out["index.html"]
-        == b'<a href="findings/index.html">x</a><a href="#top">t</a><a href="https://a.example/">e</a>'
+    out = edition_links(files, offline=True)
+    assert out["index.html"] == (
+        b'<a href="findings/index.html">x</a><a href="#top">t</a><a href="https://a.example/">e</a>'
+        b'<a href="zh/index.html">zh</a>'
     )
     assert out["findings/index.html"] == (
         b'<a href="../index.html">home</a><a href="../audit/index.html#row-1">a</a><a href="./index.html">self</a>'
+        b'<a href="../..">up</a><a href="../index.html">root</a>'
     )
+    served = edition_links(files, offline=False)
+    assert served["index.html"].endswith(b'<a href="zh/">zh</a>')
+    assert served["findings/index.html"].endswith(b'<a href="../">root</a>')
+
+
+def test_no_link_of_the_offline_copy_leaves_it_or_opens_a_folder(editions):
+    offline = frozen_editions(editions.package)["1.1.0"].files("offline")
+    for path, data in offline.items():
+        if not path.endswith(".html"):
+            continue
+        for url in re.findall(rb'\s(?:href|src)="([^"#?]*)', data):
+            if re.match(rb"^[a-z]+:", url) or url == b"":
+                continue
+            assert not url.startswith(b"/"), (path, url)
+            assert not (url.endswith(b"/") or url.rsplit(b"/", 1)[-1] in (b".", b"..")), (path, url)
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +279,64 @@ def test_the_press_bundle_site_works_from_disk_with_the_network_blocked(editions
         browser.close()
     assert errors == []
     assert all(url.startswith("file://") for url in requests), [u for u in requests if not u.startswith("file")]
+
+
+def package_copy_of(editions, tmp_path: Path) -> Path:
+    shutil.copytree(editions.package.parent, tmp_path / "package")
+    return tmp_path / "package" / "datapackage.json"
+
+
+def test_a_manifest_naming_a_path_outside_the_edition_is_refused(editions, tmp_path):
+    package = package_copy_of(editions, tmp_path)
+    manifest = package.parent / "editions" / "1.0.0.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    digest = data["files"]["offline"]["index.html"]
+    data["files"]["offline"]["../../../../tmp/escaped.html"] = digest
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    problems = verify_all(package)
+    assert [p.code for p in problems] == ["edition-damaged"]
+    assert "outside the edition" in problems[0].message
+    assert "1.0.0" not in frozen_editions(package)  # never served
+
+
+def test_a_swapped_manifest_is_refused_by_its_record(editions, tmp_path):
+    package = package_copy_of(editions, tmp_path)
+    manifest = package.parent / "editions" / "1.0.0.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["files"]["site"]["index.html"] = data["files"]["site"]["404.html"]  # objects intact, page swapped
+    manifest.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    problems = verify_all(package, "1.0.0")  # one release's verify checks its edition too
+    assert [p.code for p in problems] == ["edition-damaged"]
+    assert "releases/index.json" in problems[0].message
+
+
+def test_a_release_without_the_site_address_is_refused_unless_asked_for(editions, tmp_path, monkeypatch, capsys):
+    from builder.cli import main
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    package = package_copy_of(editions, tmp_path)
+    assert main(["release", "1.2.0", "--package", str(package)]) == 2
+    assert "SITE_URL" in capsys.readouterr().err
+    assert not (package.parent / "releases" / "1.2.0").exists()
+    assert main(["freeze", "1.0.0", "--package", str(package), "--no-address"]) == 0  # already frozen: nothing to do
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_a_release_whose_edition_cannot_be_built_is_withdrawn(editions, tmp_path, monkeypatch, capsys):
+    from builder.cli import main
+
+    package = package_copy_of(editions, tmp_path)
+    record = (package.parent / "releases" / "index.json").read_bytes()
+    # A retitled resource whose Chinese translation is now stale: the strict edition build refuses it.
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["title"] += " (revised)"
+    package.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    before = package.read_bytes()
+    assert main(["release", "1.2.0", "--package", str(package), "--no-address"]) == 1
+    captured = capsys.readouterr()
+    assert "could not be built" in captured.err and "withdrawn" in captured.out
+    assert not (package.parent / "releases" / "1.2.0").exists()
+    assert not (package.parent / "editions" / "1.2.0.json").exists()
+    assert (package.parent / "releases" / "index.json").read_bytes() == record
+    assert package.read_bytes() == before
+    assert verify_all(package) == []

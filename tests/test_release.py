@@ -64,7 +64,7 @@ def test_rereleasing_or_going_backwards_is_refused(fresh_package):
 
 def test_an_invalid_package_is_not_released(fresh_package, capsys):
     set_cell(fresh_package.parent / "data/adverts.csv", 5, "videos", "-1")
-    assert main(["release", "1.0.0", "--package", str(fresh_package)]) == 1
+    assert main(["release", "1.0.0", "--package", str(fresh_package), "--no-address"]) == 1
     err = capsys.readouterr().err
     assert "release refused: the package is not valid" in err
     assert "data/adverts.csv, row 5, field videos" in err

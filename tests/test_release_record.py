@@ -45,6 +45,8 @@ def test_the_real_package_records_release_1_0_0_and_its_checksums():
             "version": "1.0.0",
             "created": "2026-11-28T00:00:00Z",
             "sha256_of_sha256sums": hashlib.sha256(sums).hexdigest(),
+            # its site edition, frozen afterwards (builder freeze 1.0.0), pinned by its manifest
+            "sha256_of_edition": hashlib.sha256((REAL_PACKAGE.parent / "editions/1.0.0.json").read_bytes()).hexdigest(),
         }
     ]
     assert verify_all(REAL_PACKAGE) == []
