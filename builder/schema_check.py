@@ -16,6 +16,7 @@ from typing import Any
 from frictionless import FrictionlessException, Package
 from frictionless.formats.csv import parser as frictionless_csv
 
+from builder.columnar import columnar_rows, validate_package
 from builder.problems import Problem, shown
 
 CONSTRAINT_NOTE = re.compile(r'constraint "(?P<name>\w+)" is "(?P<value>.*)"', re.S)
@@ -140,14 +141,23 @@ def friendly(error: Any, field_: dict[str, Any] | None) -> tuple[str, str]:
     return shown(error.message), HINTS.get(kind, "see the message")
 
 
-def frictionless_problems(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    """Frictionless' report on the package, reworded; one line if Frictionless cannot read it."""
+def frictionless_problems(
+    descriptor_path: Path, descriptor: dict[str, Any], threshold: int | None = None
+) -> list[Problem]:
+    """Frictionless' report on the package, reworded; one line if Frictionless cannot read it.
+
+    Tables of `BUILDER_COLUMNAR_ROWS` lines or more are judged column-wise, with the very
+    errors Frictionless would give (builder.columnar); `threshold` overrides that setting.
+    """
+    threshold = columnar_rows() if threshold is None else threshold
     try:
-        report = Package(str(descriptor_path)).validate()
+        report = validate_package(Package(str(descriptor_path)), threshold)
     except FrictionlessException as refused:
         reasons = [r.message for r in getattr(refused, "reasons", [])] or [refused.error.message]
         return [Problem(descriptor_path.name, None, None, "package-error", shown_all(reasons), HINTS["package-error"])]
-    except (RecursionError, ValueError, TypeError, OverflowError, LookupError) as failure:
+    # ArithmeticError: a cell "sNaN" in a number field with a bound makes Frictionless raise
+    # decimal.InvalidOperation; a line, not a traceback.
+    except (RecursionError, ValueError, TypeError, ArithmeticError, LookupError) as failure:
         detail = f"Frictionless cannot read the package ({type(failure).__name__}: {shown(failure)})"
         return [Problem(descriptor_path.name, None, None, "package-error", detail, HINTS["package-error"])]
     fields = {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
