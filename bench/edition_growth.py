@@ -31,6 +31,13 @@ def stored(editions: Path) -> tuple[int, int]:
     return sum(1 for p in files if p.suffix == ".gz"), sum(p.stat().st_size for p in files)
 
 
+def unpin_editions(record: Path) -> None:
+    data = json.loads(record.read_text(encoding="utf-8"))
+    for entry in data["releases"]:
+        entry.pop("sha256_of_edition", None)
+    record.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def builder(*arguments: str) -> None:
     subprocess.run([sys.executable, "-m", "builder", *arguments], cwd=ROOT, check=True, capture_output=True)
 
@@ -41,6 +48,7 @@ def main() -> int:
         shutil.copytree(ROOT / "datapackage", package_dir, ignore=shutil.ignore_patterns("editions", "__pycache__"))
         package = package_dir / "datapackage.json"
         editions = package_dir / "editions"
+        unpin_editions(package_dir / "releases" / "index.json")  # 1.0.0's is frozen afresh below
         rows = []
         steps = [("1.0.0", ("freeze", "1.0.0")), ("1.1.0", ("release", "1.1.0"))]
         for version, command in steps:

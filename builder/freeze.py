@@ -14,6 +14,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from builder.charts import LOADER_PATH
@@ -54,7 +55,9 @@ def edition_package(package_path: Path, release: Release, workdir: Path) -> Path
     recorded, _ = read_record(package_path)
     if recorded is not None:
         (workdir / RELEASES_FOLDER).mkdir(exist_ok=True)
-        write_record(workdir / "datapackage.json", [r for r in recorded if r.version in {e.version for e in earlier}])
+        # The edition's package has the releases up to this one, and no editions of its own.
+        kept = [replace(r, edition_sha256="") for r in recorded if r.version in {e.version for e in earlier}]
+        write_record(workdir / "datapackage.json", kept)
     notes = notes_dir(package_path)
     if notes.is_dir():
         (workdir / notes.name).mkdir()

@@ -189,4 +189,9 @@ def edition_problems(package_path: Path, released: set[str], version: str | None
                 read_object(root, digest, " and ".join(uses))
             except EditionDamaged as broken:
                 problems.append(damaged.at(where, detail=str(broken)))
+    for lost, pinned in sorted(recorded.items()):
+        manifest = root / f"{lost}.json"
+        if pinned and version in (None, lost) and not manifest.exists():
+            detail = f"the edition of release {lost} is recorded in releases/index.json but its manifest is gone"
+            problems.append(damaged.at(f"{EDITIONS_FOLDER}/{lost}.json", detail=detail))
     return problems

@@ -1,9 +1,9 @@
 """Frozen editions: a release's site is kept byte for byte, and later releases build around it.
 
 One scenario, built once for the module (about three minutes): a copy of the real package
-with release 1.0.0; its edition is frozen and the site built; then one advert's pictures are
-swapped with another's (the totals the report printed stay true, a spread moves), release
-1.1.0 is cut with its edition, and the site is built again.
+with release 1.0.0 and its frozen edition; the site is built; then pictures move between two
+surveys of one week (the totals the report printed stay true, a spread moves), release 1.1.0
+is cut and its edition frozen, and the site is built again.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     from builder.site import build_site
 
     root = tmp_path_factory.mktemp("editions")
-    shutil.copytree(REAL_PACKAGE.parent, root / "package", ignore=shutil.ignore_patterns("editions", "__pycache__"))
+    shutil.copytree(REAL_PACKAGE.parent, root / "package", ignore=shutil.ignore_patterns("__pycache__"))
     package = root / "package" / "datapackage.json"
     config = read_config(CONFIG_FILE).with_package(package)
-    freeze_edition(config, "1.0.0")
+    assert "1.0.0" in frozen_editions(package)  # the repository's own, frozen once
     before = build_site(site_dir=root / "before", package=package)
     swap_pictures(package)
     release(package, "1.1.0")
@@ -340,3 +340,11 @@ def test_a_release_whose_edition_cannot_be_built_is_withdrawn(editions, tmp_path
     assert (package.parent / "releases" / "index.json").read_bytes() == record
     assert package.read_bytes() == before
     assert verify_all(package) == []
+
+
+def test_a_deleted_edition_is_noticed(editions, tmp_path):
+    package = package_copy_of(editions, tmp_path)
+    (package.parent / "editions" / "1.1.0.json").unlink()
+    problems = verify_all(package)
+    assert [p.code for p in problems] == ["edition-damaged"]
+    assert "1.1.0" in problems[0].message and "gone" in problems[0].message
