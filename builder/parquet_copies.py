@@ -75,7 +75,7 @@ def parquet_copy(csv_bytes: bytes, schema: dict[str, Any], dialect: Dialect = cs
     typed = pl.DataFrame([typed_column(text[f["name"]], f, missing) for f in fields])
     metadata = {
         "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
-        "note": "A convenience copy of the CSV with the same rows; the CSV is the canonical resource.",
+        "about": "A convenience copy of the CSV with the same rows; the CSV is the canonical resource.",
     }
     return parquet_bytes(typed, metadata)
 
