@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for multiplier in multipliers:
                 results.append(bench.measure(multiplier))
-                print(f"measured {multiplier:g}x", flush=True)
+                print_sizes(results[-1:])  # as it comes: a long run that stops still leaves figures
+                sys.stdout.flush()
             first, edits = serve_loop(bench.repository)
         except (MeasurementFailed, TimeoutError) as error:
             print(f"benchmark stopped: {error}", file=sys.stderr)
