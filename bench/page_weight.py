@@ -19,6 +19,7 @@ import functools
 import gzip
 import http.server
 import json
+import re
 import sys
 import threading
 from pathlib import Path
@@ -45,10 +46,17 @@ def transferred(path: Path) -> int:
     return len(data) if path.suffix in BINARY else len(gzip.compress(data, compresslevel=6, mtime=0))
 
 
+FROZEN_EDITION = re.compile(r"^\d+\.\d+\.\d+(/|$)")
+
+
 def pages(site: Path) -> list[str]:
+    """The pages this build rendered. Frozen editions (VERSION/...) are left out: they are the
+    pages of an earlier build, served as stored, and checked when they were frozen."""
     found = []
     for html in sorted(site.rglob("index.html")):
         relative = html.parent.relative_to(site).as_posix()
+        if FROZEN_EDITION.match(relative):
+            continue
         found.append("/" if relative == "." else f"/{relative}/")
     return found
 

@@ -145,9 +145,9 @@ def frozen_banner(
     )
     script = f'<script src="{escape(to_root(page_url, ROOT) + EDITION_SCRIPT)}" defer></script>'
     return Markup(
-        f'<aside class="edition-banner" aria-label="{escape(words["label"])}" data-search-exclude'
+        f'<div class="edition-banner" role="note" aria-label="{escape(words["label"])}" data-search-exclude'
         f' data-versions="{escape(root)}versions.json">'
-        f"<p><strong>{title}</strong>{space(html)}{escape(words['frozen_body'])}</p><p>{links}</p>{script}</aside>\n"
+        f"<p><strong>{title}</strong>{space(html)}{escape(words['frozen_body'])}</p><p>{links}</p>{script}</div>\n"
     )
 
 
@@ -161,8 +161,8 @@ def offline_banner(editions: SiteEditions, words: dict[str, str], html: HtmlForm
         address = escape(editions.site_url)
         online = space(html) + escape(words["offline_online"]).format(address=Markup(f"<code>{address}</code>"))
     return Markup(
-        f'<aside class="edition-banner" aria-label="{escape(words["label"])}" data-search-exclude>'
-        f"<p><strong>{title}</strong>{space(html)}{escape(words['offline_body'])}{online}</p></aside>\n"
+        f'<div class="edition-banner" role="note" aria-label="{escape(words["label"])}" data-search-exclude>'
+        f"<p><strong>{title}</strong>{space(html)}{escape(words['offline_body'])}{online}</p></div>\n"
     )
 
 

@@ -348,3 +348,25 @@ def test_a_deleted_edition_is_noticed(editions, tmp_path):
     problems = verify_all(package)
     assert [p.code for p in problems] == ["edition-damaged"]
     assert "1.1.0" in problems[0].message and "gone" in problems[0].message
+
+
+def test_axe_finds_no_violation_on_frozen_pages(served_after):
+    sync_api = chromium()
+    axe = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    failures = {}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        for path in ("/1.0.0/findings/volume/", "/1.0.0/zh/releases/", "/1.1.0/findings/volume/", "/"):
+            page.goto(served_after + path)
+            page.add_script_tag(path=str(axe))
+            result = page.evaluate(
+                "() => axe.run(document, {runOnly: {type: 'rule', values: axe.getRules().map(r => r.ruleId)}})"
+            )
+            violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+            if violations:
+                failures[path] = violations
+        browser.close()
+    assert failures == {}
