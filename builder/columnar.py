@@ -187,16 +187,28 @@ def table_errors(resource: Resource, table: pl.DataFrame) -> list[Any]:
     ]
 
 
-def unique_flags(resource: Resource, verdicts: pl.DataFrame) -> list[pl.Expr]:
+def unique_flags(resource: Resource, verdicts: pl.DataFrame) -> list[pl.Series]:
     """For each unique field, the row of the latest earlier occurrence of the value (null if none)."""
-    flags: list[pl.Expr] = []
+    flags = []
     for index, field in enumerate(resource.schema.fields):
         if field.constraints.get("unique"):
-            key = pl.col(f"k{index}")
             if field.type not in KEY_TYPES:
                 raise NotColumnar("uniqueness of another type")
-            flags.append(pl.when(key.is_not_null()).then(pl.col("row").shift(1).over(key)).otherwise(None))
+            flags.append(earlier_rows(verdicts, [pl.col(f"k{index}")], pl.col(f"k{index}").is_not_null()))
     return flags
+
+
+def earlier_rows(verdicts: pl.DataFrame, keys: list[pl.Expr], counted: pl.Expr) -> pl.Series:
+    """For each row, the latest earlier counted row with the same keys (null if none).
+
+    Only the rows whose keys repeat are windowed: a window over a million distinct ids is slow.
+    """
+    named = [k.alias(f"key{i}") for i, k in enumerate(keys)]
+    candidates = verdicts.filter(counted).select("row", *named)
+    together = pl.struct([f"key{i}" for i in range(len(keys))])
+    repeated = candidates.filter(together.is_duplicated())
+    earlier = repeated.select("row", earlier=pl.col("row").shift(1).over([f"key{i}" for i in range(len(keys))]))
+    return verdicts.select("row").join(earlier, on="row", how="left", maintain_order="left")["earlier"]
 
 
 def key_columns(resource: Resource, names: list[str]) -> list[pl.Expr]:
@@ -206,19 +218,20 @@ def key_columns(resource: Resource, names: list[str]) -> list[pl.Expr]:
     return [pl.col(f"k{fields.index(n)}") for n in names]
 
 
-def primary_key_flag(resource: Resource, verdicts: pl.DataFrame) -> pl.Expr:
+def primary_key_flag(resource: Resource, verdicts: pl.DataFrame) -> pl.Series:
     """The earlier row with the same primary key, or 0 where every key cell is empty."""
     names = resource.schema.primary_key
     if not names:
-        return pl.lit(None, pl.Int64)
+        return pl.Series([None] * verdicts.height, dtype=pl.Int64)
     keys = key_columns(resource, names)
-    empty = pl.all_horizontal([k.is_null() for k in keys])
-    return pl.when(empty).then(0).otherwise(pl.col("row").shift(1).over([*keys, empty]))
+    empty = verdicts.select(pl.all_horizontal([k.is_null() for k in keys])).to_series()
+    earlier = earlier_rows(verdicts, keys, ~pl.all_horizontal([k.is_null() for k in keys]))
+    return pl.select(pl.when(empty).then(0).otherwise(earlier)).to_series()
 
 
-def foreign_key_flags(resource: Resource, verdicts: pl.DataFrame) -> list[pl.Expr]:
+def foreign_key_flags(resource: Resource, verdicts: pl.DataFrame) -> list[pl.Series]:
     """For each foreign key, true where the row's values are absent from the referenced table."""
-    flags: list[pl.Expr] = []
+    flags = []
     for fk in resource.schema.foreign_keys:
         keys = key_columns(resource, fk["fields"])
         lookup = referenced_keys(resource, fk, verdicts)
@@ -226,8 +239,8 @@ def foreign_key_flags(resource: Resource, verdicts: pl.DataFrame) -> list[pl.Exp
         targets = verdicts.select("row", *[k.alias(n) for k, n in zip(keys, names, strict=True)])
         targets = targets.filter(~pl.all_horizontal([pl.col(n).is_null() for n in names]))
         lookup.columns = names
-        absent = targets.join(lookup, on=names, how="anti", nulls_equal=True)["row"]
-        flags.append(pl.when(pl.col("row").is_in(absent.implode())).then(True).otherwise(None))
+        absent = targets.join(lookup, on=names, how="anti", nulls_equal=True).select("row", absent=pl.lit(True))
+        flags.append(verdicts.select("row").join(absent, on="row", how="left", maintain_order="left")["absent"])
     return flags
 
 

@@ -145,3 +145,11 @@ def test_a_table_it_cannot_judge_with_certainty_goes_to_frictionless(tmp_path):
     reference = frictionless_problems(descriptor, contents, threshold=10**12)
     assert {"missing-cell", "blank-row"} <= {p.code for p in reference}
     assert frictionless_problems(descriptor, contents, threshold=0) == reference
+
+
+@pytest.mark.parametrize("case", ["wrong-type", "duplicate-primary-key", "broken-foreign-key", "outside-range"])
+def test_cell_and_key_errors_of_the_corpus_are_found_column_wise_not_by_falling_back(case, monkeypatch):
+    descriptor = CORPUS / case / "datapackage.json"
+    reference, _ = both_ways(descriptor, monkeypatch)
+    no_row_by_row_validation(monkeypatch)
+    assert reference and validate_afresh(descriptor, STUDY.checks).problems == reference
