@@ -21,7 +21,7 @@ from pathlib import Path
 STAGE_LINE = re.compile(r"^\[\s*(?P<at>[0-9.]+)s\] (?P<label>.+?)(?: \(\d+\))?$")
 DONE_LINE = re.compile(r"^done in (?P<at>[0-9.]+)s")
 EDITION = re.compile(r" \([a-z-]+ edition\)$")
-START_UP = "start-up"
+START_UP = "start-up and package check"  # the builder analyses the package before its first stage line
 
 
 class MeasurementFailed(RuntimeError):
@@ -56,7 +56,8 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
 
 def build_stages(progress: str) -> dict[str, float]:
     """Seconds per stage from the builder's progress lines, editions summed; `start-up` is
-    everything before the first stage (imports, reading the configuration)."""
+    everything before the first stage line: imports, the configuration, and the
+    analysis of the package (validation and aggregates) that the builder runs before MkDocs starts."""
     marks: list[tuple[float, str]] = []
     for line in progress.splitlines():
         if stage := STAGE_LINE.match(line):
