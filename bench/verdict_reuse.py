@@ -28,7 +28,9 @@ from tests.packages import write_package  # noqa: E402
 def package_copy(target: Path, adverts: int) -> Path:
     """The real package, or a generated one of about `adverts` adverts (see bench/scale.py)."""
     if not adverts:
-        shutil.copytree(ROOT / "datapackage", target, ignore=shutil.ignore_patterns("releases", "editions", "__pycache__"))
+        shutil.copytree(
+            ROOT / "datapackage", target, ignore=shutil.ignore_patterns("releases", "editions", "__pycache__")
+        )
         return target / "datapackage.json"
     per_survey = max(1, round(2 * adverts / (13 * 3 + 8)))  # write_package draws 1..max per survey
     return write_package(target, traders=58, weeks=13, random_checks=8, max_adverts=per_survey, seed=adverts)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.release_pages import release_pages
 from builder.citation import (
     CITATION_NAME,
     bibtex,
@@ -25,6 +24,7 @@ from builder.citation import (
 from builder.cli import main
 from builder.editions import Edition
 from builder.release import list_releases, release_files, release_zip, verify_all
+from builder.release_pages import release_pages
 from builder.studies.deadly_messaging import STUDY
 from builder.zenodo import ZENODO_FILE, zenodo_file_is_current, zenodo_metadata
 from tests.conftest import REAL_PACKAGE
