@@ -297,7 +297,8 @@ def test_chinese_pages_are_drawn_with_a_cjk_font(browser, site_server):
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
         root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article p"})["nodeId"]
+        # The page's own first paragraph (the edition bar's list above it is folded away).
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article > p"})["nodeId"]
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         families = [f["familyName"] for f in fonts if f["glyphCount"] > 0]
         assert any(re.search(r"CJK|Han|Hei|Song|Kai|Droid Sans Fallback|WenQuanYi", name) for name in families), (
