@@ -32,7 +32,8 @@ def test_a_refused_link_is_shown_as_its_text():
 def test_hostile_notes_publish_no_script(package_copy, tmp_path):
     from builder.site import build_site
 
-    shutil.copytree(REAL_PACKAGE.parent / "releases", package_copy.parent / "releases")
+    for folder in ("releases", "editions"):  # the releases, and the edition their record pins
+        shutil.copytree(REAL_PACKAGE.parent / folder, package_copy.parent / folder)
     notes = package_copy.parent / "release-notes" / "1.0.0.md"
     notes.write_text(notes.read_text(encoding="utf-8") + HOSTILE, encoding="utf-8")
     site = build_site(site_dir=tmp_path / "site", package=package_copy, strict=False, languages=["en"])

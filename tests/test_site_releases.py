@@ -89,7 +89,8 @@ def test_working_files_that_differ_from_every_release_are_served_as_unreleased(p
     from builder.site import build_site
     from tests.conftest import set_cell
 
-    shutil.copytree(REAL_PACKAGE.parent / "releases", package_copy.parent / "releases")
+    for folder in ("releases", "editions"):  # the releases, and the edition their record pins
+        shutil.copytree(REAL_PACKAGE.parent / folder, package_copy.parent / folder)
     set_cell(package_copy.parent / "data/glossary.csv", 3, "definition", "Elephant tusk, reworded after 1.0.0.")
     site = build_site(site_dir=tmp_path / "site", package=package_copy, languages=["en"])
     assert sorted(p.name for p in (site / "downloads").iterdir() if p.is_dir()) == ["unreleased"]
