@@ -13,10 +13,7 @@ The bytes are fixed: entries sorted, every time the release's `created`, fixed p
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
-import zipfile
 
 from builder.changes import count_rows
 from builder.citation import release_citation_cff
@@ -25,29 +22,11 @@ from builder.release import Release
 from builder.release_record import sums_digest
 from builder.text_templates import templates
 from builder.workbook import release_workbook
+from builder.zips import deterministic_zip
 
 
 def press_name(release: Release) -> str:
     return f"{release.name}-{release.version}-press.zip"
-
-
-def zip_stamp(created: str) -> tuple[int, int, int, int, int, int]:
-    moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
-    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
-
-
-def deterministic_zip(files: dict[str, bytes], created: str) -> bytes:
-    """A zip of `files` (path -> bytes): sorted entries, one fixed time, Unix permissions 0644."""
-    stamp = zip_stamp(created)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the permissions below are read the same everywhere
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
-    return buffer.getvalue()
 
 
 def press_files(

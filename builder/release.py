@@ -10,14 +10,11 @@ is built, so it need not be stored. Maintainers' notes and errata live beside th
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +41,7 @@ from builder.study import Study
 from builder.text_templates import templates
 from builder.timestamps import package_time, source_date_epoch
 from builder.validate import validate
+from builder.zips import deterministic_zip
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 SUMS = "SHA256SUMS"
@@ -332,17 +330,7 @@ def release_zip(release: Release, site_url: str = "") -> bytes:
     A release frozen without a CITATION.cff (before releases carried one) gets one made from
     its frozen descriptor, so every zip can be cited as the version it is.
     """
-    created = dt.datetime.fromisoformat(release.created.replace("Z", "+00:00"))
-    stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
     folder = release.zip_name.removesuffix(".zip")
     entries = {p.relative_to(release.path).as_posix(): p.read_bytes() for p in release.path.rglob("*") if p.is_file()}
     entries.setdefault(CITATION_NAME, release_citation_cff(release.descriptor, site_url).encode("utf-8"))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(entries.items()):
-            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the permissions below are read the same everywhere
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
+    return deterministic_zip({f"{folder}/{name}": data for name, data in entries.items()}, release.created)
