@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +52,13 @@ def package_copy(tmp_path: Path) -> Path:
     target = tmp_path / "package"
     shutil.copytree(REAL_PACKAGE.parent, target, ignore=shutil.ignore_patterns("releases", "editions", "__pycache__"))
     return target / "datapackage.json"
+
+
+@pytest.fixture
+def fresh_package(package_copy: Path) -> Path:
+    """A copy of the package with no releases yet."""
+    shutil.rmtree(package_copy.parent / "releases", ignore_errors=True)
+    return package_copy
 
 
 def set_cell(csv_path: Path, row: int, field: str, value: str) -> None:
@@ -95,21 +107,25 @@ def page_text(site: Path, page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """Serve a folder on a free localhost port, as a reader's browser reaches it; yields its address (ends with /)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="session")
-def site_server(real_site: Path):
-    """Serve the built real site on a free localhost port, as a reader's browser reaches it."""
-    import functools
-    import http.server
-    import threading
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(real_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def site_server(real_site: Path) -> Iterator[str]:
+    """Serve the built real site on a free localhost port (the address without its final /)."""
+    with served(real_site) as url:
+        yield url.rstrip("/")

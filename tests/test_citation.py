@@ -5,11 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import zipfile
-from pathlib import Path
 
-import pytest
 import yaml
 
 from builder.citation import (
@@ -103,12 +100,6 @@ def test_the_zip_of_release_1_0_0_holds_a_citation_of_that_version_and_is_stable
     assert cff["version"] == "1.0.0"
     assert str(cff["date-released"]) == release.created[:10]
     assert cff["references"][0]["isbn"] == release.descriptor["sources"][0]["isbn"]
-
-
-@pytest.fixture
-def fresh_package(package_copy: Path) -> Path:
-    shutil.rmtree(package_copy.parent / "releases", ignore_errors=True)
-    return package_copy
 
 
 def test_a_new_release_freezes_its_citation_and_checksums_it(fresh_package):

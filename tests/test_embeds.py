@@ -8,16 +8,14 @@ in Chromium against a site built for the address the snippet names.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
-import functools
 import html
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,7 +28,7 @@ from builder.config import read_config
 from builder.embeds import ChartCaption, StandaloneEdition, standalone_page
 from builder.pages import PageRenderer
 from builder.paths import CONFIG_FILE
-from tests.conftest import REAL_PACKAGE
+from tests.conftest import REAL_PACKAGE, QuietHandler, served
 from tests.test_browser import browser  # noqa: F401  (a fixture, used below)
 from tests.test_html import VNU, require
 
@@ -208,11 +206,6 @@ def test_a_chart_title_with_markup_stays_text_on_the_standalone_page(assembled):
 # In the browser: a page of another site holding one snippet.
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 class SiteHandler(QuietHandler):
     """Serve the built site; a release's folder (/1.0.0/...) stands for its frozen edition.
 
@@ -226,27 +219,17 @@ class SiteHandler(QuietHandler):
         return super().translate_path(release[1]) if release and not Path(served).exists() else served
 
 
-def serve(handler: type[QuietHandler], folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The English edition built for the address it is served at, on a free localhost port."""
     from builder.site import build_site
 
     site = tmp_path_factory.mktemp("published") / "site"
-    httpd, url = serve(SiteHandler, site)
-    try:
+    with served(site, SiteHandler) as url:
         with pytest.MonkeyPatch.context() as env:
             env.setenv("SITE_URL", url)
             build_site(site_dir=site, package=REAL_PACKAGE, languages=["en"])
         yield site, url
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 ARTICLE = """<!DOCTYPE html>
@@ -263,7 +246,8 @@ def test_a_pasted_snippet_shows_the_chart_from_the_published_site(browser, publi
     code = embed_code(figure_html((site / "findings" / "volume" / "index.html").read_text(encoding="utf-8"), CHART))
     assert code is not None and code.startswith(f'<iframe src="{site_url}')
     (tmp_path / "article.html").write_text(ARTICLE.format(snippet=code), encoding="utf-8")
-    article, article_url = serve(QuietHandler, tmp_path)
+    servers = contextlib.ExitStack()
+    article_url = servers.enter_context(served(tmp_path))
     requests, failed, errors = [], [], []
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     try:
@@ -289,5 +273,4 @@ def test_a_pasted_snippet_shows_the_chart_from_the_published_site(browser, publi
         assert iframe["src"] in requests
     finally:
         context.close()
-        article.shutdown()
-        article.server_close()
+        servers.close()

@@ -8,15 +8,12 @@ is cut and its edition frozen, and the site is built again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
-import http.server
 import io
 import json
 import re
 import shutil
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +30,7 @@ from builder.markup import machine_value
 from builder.paths import CONFIG_FILE
 from builder.release import verify_all
 from builder.studies.deadly_messaging import STUDY
-from tests.conftest import REAL_PACKAGE, release
+from tests.conftest import REAL_PACKAGE, release, served
 
 SWAPPED = "survey_stats(measure=pictures)"  # the figure the swap moves (checked below, not assumed)
 
@@ -206,15 +203,8 @@ def test_no_link_of_the_offline_copy_leaves_it_or_opens_a_folder(editions):
 
 @pytest.fixture(scope="module")
 def served_after(editions) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(editions.after)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(editions.after) as url:
+        yield url.rstrip("/")
 
 
 def chromium():

@@ -7,11 +7,9 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -27,12 +25,6 @@ from tests.conftest import REAL_PACKAGE
 from tests.conftest import release as cut_release
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def fresh_package(package_copy: Path) -> Path:
-    shutil.rmtree(package_copy.parent / "releases", ignore_errors=True)
-    return package_copy
 
 
 def comparable(value: Any) -> Any:

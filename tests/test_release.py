@@ -23,13 +23,6 @@ from tests.conftest import release as cut_release
 from tests.conftest import set_cell, table
 
 
-@pytest.fixture
-def fresh_package(package_copy: Path) -> Path:
-    """A copy of the package with no releases yet."""
-    shutil.rmtree(package_copy.parent / "releases", ignore_errors=True)
-    return package_copy
-
-
 def test_a_release_is_frozen_with_checksums_and_valid_for_frictionless(fresh_package):
     release = cut_release(fresh_package, "1.0.0")
     descriptor = json.loads((release.path / "datapackage.json").read_text(encoding="utf-8"))
