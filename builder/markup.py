@@ -262,7 +262,7 @@ class HtmlFormatter(Formatter):
             "text": text,
             # Text copied from the package as written (descriptions, notes): its digits are words.
             "verbatim": lambda value: Markup(f'<span class="verbatim">{self.cell_html(value)}</span>'),
-            "version": lambda value: Markup(f'<data value="{escape(value)}">{text(value)}</data>'),
+            "version": version_html,
             # A title, a citation or the report's words, kept in the package's language (marked so
             # in another edition, for browsers, search engines and screen readers).
             "original": self.quote,
@@ -278,3 +278,8 @@ def machine_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}" if not value.is_integer() else str(int(value))
     return str(value)
+
+
+def version_html(version: str) -> Markup:
+    """A release's version as the pages show it: a value in <data>, not a number to trace."""
+    return Markup(f'<data value="{escape(version)}">{text(version)}</data>')

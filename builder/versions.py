@@ -25,7 +25,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from builder.figures import Figure, FigureError, FigureSet
-from builder.markup import HtmlFormatter, text
+from builder.markup import HtmlFormatter, text, version_html
 
 ROOT, FROZEN, OFFLINE = "root", "frozen", "offline"  # where a build's pages will be read
 EDITION_SCRIPT = "assets/editions.js"  # in a frozen edition: fills in the latest release
@@ -85,10 +85,6 @@ def to_root(url: str, mode: str) -> str:
     """From a page (its URL inside its edition) to the site root; a frozen edition is one folder down."""
     depth = url.count("/") + (1 if mode != ROOT else 0)
     return "../" * depth
-
-
-def version_html(version: str) -> Markup:
-    return Markup(f'<data value="{escape(version)}">{text(version)}</data>')
 
 
 def date_html(day: dt.date, html: HtmlFormatter) -> Markup:
